@@ -1,0 +1,3 @@
+from cqfacts.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""The exceptions cqfacts raises for problems a user can fix; the CLI prints them as one line, exit 2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CqfactsError(Exception):
+    """A problem with the user's input or data: printed as one line, exit code 2, no traceback."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a fact base, located as precisely as the file allows."""
+
+    file: str
+    line: int
+    item: str  # a fact, source or entity id ("sources.x"), or "" for the file itself
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.item}: {self.message}" if self.item else f"{where}: {self.message}"
+
+
+class FactBaseError(CqfactsError):
+    """A fact base that does not load; carries every problem found, in file and line order."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        hint = f" (and {more} more problem{'s' if more != 1 else ''}; run 'cqfacts check' to list them)" if more else ""
+        super().__init__(first + hint)

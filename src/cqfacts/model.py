@@ -1,0 +1,259 @@
+"""The fact base as Python objects: sources, entities and facts, as loaded and validated from TOML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was read: the file, its table header line and the line of each key."""
+
+    file: str
+    line: int
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class Author:
+    organization: str | None = None
+    family: str | None = None
+    given: str | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.organization is None
+
+    @property
+    def display(self) -> str:
+        if self.organization:
+            return self.organization
+        return f"{self.given} {self.family}" if self.given else str(self.family)
+
+    def to_json(self) -> dict[str, str]:
+        return {k: v for k, v in (("organization", self.organization), ("family", self.family),
+                                  ("given", self.given)) if v is not None}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    site: str
+    publisher: str
+    authors: tuple[Author, ...]
+    published: dt.date | dt.datetime
+    language: str
+    short_title: str | None = None
+    original_language: str | None = None
+    url: str | None = None
+    accessed: dt.date | None = None
+    archive: str | None = None
+    note: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def published_date(self) -> dt.date:
+        return self.published.date() if isinstance(self.published, dt.datetime) else self.published
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "short_title": self.short_title,
+            "site": self.site,
+            "publisher": self.publisher,
+            "authors": [a.to_json() for a in self.authors],
+            "published": self.published.isoformat(),
+            "language": self.language,
+            "original_language": self.original_language,
+            "url": self.url,
+            "accessed": self.accessed.isoformat() if self.accessed else None,
+            "archive": self.archive,
+            "note": self.note,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    printed: str | None = None
+    aliases: tuple[str, ...] = ()
+    type: str | None = None
+    note: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this entity is known by: the real name, the printed one, the aliases."""
+        seen = dict.fromkeys([self.name, *([self.printed] if self.printed else []), *self.aliases])
+        return tuple(seen)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "name": self.name, "printed": self.printed,
+                               "aliases": list(self.aliases), "type": self.type}
+        return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    role: str | None = None
+    organization: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        return {k: v for k, v in (("name", self.name), ("role", self.role),
+                                  ("organization", self.organization)) if v is not None}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float | int
+    comparator: str | None = None
+    period: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in (("value", self.value), ("comparator", self.comparator),
+                                  ("period", self.period)) if v is not None}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | int
+    unit: str
+    comparator: str | None = None
+    measure: str | None = None
+    baseline: Quantity | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "unit": self.unit, "comparator": self.comparator,
+                               "measure": self.measure,
+                               "baseline": self.baseline.to_json() if self.baseline else None}
+        return {k: v for k, v in out.items() if v is not None}
+
+    @property
+    def display(self) -> str:
+        """A short human form: 'more than 500,000 vehicles', 'about 30 → more than 50 percent'."""
+        text = f"{_COMPARATOR_WORDS.get(self.comparator or 'exactly', '')}{format_number(self.value)} {self.unit}"
+        if self.baseline:
+            base = self.baseline
+            text = (f"{_COMPARATOR_WORDS.get(base.comparator or 'exactly', '')}{format_number(base.value)}"
+                    f" → {text}")
+        return text
+
+
+_COMPARATOR_WORDS = {"exactly": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
+                     "less-than": "less than ", "up-to": "up to "}
+
+
+def format_number(value: float | int) -> str:
+    """Group digits and spell out large round amounts: 76900000000 -> '76.9 billion'."""
+    for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+        if abs(value) >= size:
+            scaled = value / size
+            return f"{scaled:,.4f}".rstrip("0").rstrip(".") + f" {word}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    statement: str
+    quote: str
+    source: str
+    paragraph: int
+    kind: str
+    prefix: str | None = None
+    suffix: str | None = None
+    speaker: Speaker | None = None
+    period: str | None = None
+    date: dt.date | None = None
+    figures: tuple[Figure, ...] = ()
+    tags: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    note: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def when(self) -> str:
+        """The time the fact is about, for display: its date, else its period."""
+        return self.date.isoformat() if self.date else (self.period or "")
+
+    @property
+    def years(self) -> frozenset[int]:
+        """Every calendar year the fact is about (a period range covers each year in it)."""
+        if self.date:
+            return frozenset({self.date.year})
+        if not self.period:
+            return frozenset()
+        start, _, end = self.period.partition("/")
+        first, last = int(start[:4]), int((end or start)[:4])
+        return frozenset(range(first, last + 1))
+
+
+@dataclass
+class FactBase:
+    """All sources, entities and facts of one or more TOML files, cross-checked."""
+
+    sources: dict[str, Source]
+    entities: dict[str, Entity]
+    facts: dict[str, Fact]
+    files: tuple[str, ...] = ()
+
+    def fact_json(self, fact: Fact) -> dict[str, Any]:
+        """The documented JSON form of a fact (fields may be added, never renamed or removed)."""
+        out: dict[str, Any] = {
+            "id": fact.id,
+            "statement": fact.statement,
+            "quote": fact.quote,
+            "source": fact.source,
+            "paragraph": fact.paragraph,
+            "kind": fact.kind,
+            "period": fact.period,
+            "date": fact.date.isoformat() if fact.date else None,
+            "speaker": fact.speaker.to_json() if fact.speaker else None,
+            "figures": [f.to_json() for f in fact.figures],
+            "tags": list(fact.tags),
+            "entities": [self.entities[e].to_json() for e in fact.entities if e in self.entities],
+            "note": fact.note,
+        }
+        return out
+
+    def select(self, *, tag: list[str] | None = None, kind: list[str] | None = None,
+               year: list[int] | None = None, source: list[str] | None = None,
+               entity: list[str] | None = None) -> list[Fact]:
+        """Facts that pass every filter given (values within one filter are alternatives), in file order."""
+        wanted_entities = {self.entity_id(e) for e in entity} if entity else None
+        out = []
+        for fact in self.facts.values():
+            if tag and not set(tag) & set(fact.tags):
+                continue
+            if kind and fact.kind not in kind:
+                continue
+            if year and not set(year) & fact.years:
+                continue
+            if source and fact.source not in source:
+                continue
+            if wanted_entities is not None and not wanted_entities & set(fact.entities):
+                continue
+            out.append(fact)
+        return out
+
+    def entity_id(self, name: str) -> str:
+        """An entity id from its id or any of its names, case-insensitively; the input when none matches."""
+        if name in self.entities:
+            return name
+        folded = name.casefold()
+        for entity in self.entities.values():
+            if any(n.casefold() == folded for n in entity.names):
+                return entity.id
+        return name
