@@ -76,20 +76,22 @@ def run(*args: str, env: dict[str, str | None] | None = None, input: str = "", t
     old = sys.stdin, sys.stdout, sys.stderr
     code: Any = 0
     with _environment(env or {}):
-        sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8")
-        sys.stdout, sys.stderr = _TTYText(out_buf, tty), _TTYText(err_buf, False)
+        streams = (io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8"),
+                   _TTYText(out_buf, tty), _TTYText(err_buf, False))
+        sys.stdin, sys.stdout, sys.stderr = streams
         cli.SETTINGS.__init__()  # type: ignore[misc]  # fresh global options for each run
         try:
             cli.main(list(args))
         except SystemExit as exc:
             code = exc.code
         finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
             sys.stdin, sys.stdout, sys.stderr = old
-    if code is None:
-        code = 0
-    return Result(int(code), out_buf.getvalue().decode("utf-8"), err_buf.getvalue().decode("utf-8"))
+            for stream in streams[1:]:
+                stream.flush()
+            stdout, stderr = out_buf.getvalue().decode("utf-8"), err_buf.getvalue().decode("utf-8")
+            for stream in streams:
+                stream.detach()  # leave the buffers open; the wrappers must not close them
+    return Result(0 if code is None else int(code), stdout, stderr)
 
 
 def run_process(*args: str, env: dict[str, str | None] | None = None, input: str | None = None,

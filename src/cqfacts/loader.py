@@ -222,8 +222,8 @@ def read_document(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]
         if pos:
             message += f" (column {pos.group(2)})"
         message = f"TOML syntax error: {message[:1].lower()}{message[1:]}"
-        if "overwrite" in message or "redefine" in message.lower():
-            message += "; ids must be unique"
+        if re.search(r"overwrite|redefine|declare .* twice", message):
+            message += "; ids must be unique: rename one of them"
         return text, None, [Problem(name, line, "", message)]
     except RecursionError:
         return text, None, [Problem(name, 0, "", "TOML nesting too deep to read")]
@@ -409,10 +409,22 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
                 figures=figures, **values)
 
 
-def check_document(file: str, text: str, data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
-    """Validate one parsed file; return its valid items by section, and its problems."""
+@dataclass(frozen=True)
+class _References:
+    """What a fact table names (read from the raw table, so a fact with other problems is checked too)."""
+
+    fact_id: str
+    origin: Origin
+    source: str | None
+    entities: tuple[str, ...]
+
+
+def check_document(file: str, text: str, data: dict[str, Any]
+                   ) -> tuple[dict[str, dict[str, Any]], list[_References], list[Problem]]:
+    """Validate one parsed file; return its valid items by section, the facts' references, and its problems."""
     checker = _Checker(file, LineIndex(text))
     items: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
+    refs: list[_References] = []
     top_keys = checker.lines.keys.get((), {})
     for key in data:
         if key not in TOP_LEVEL:
@@ -439,13 +451,19 @@ def check_document(file: str, text: str, data: dict[str, Any]) -> tuple[dict[str
             if not ID_RE.match(item_id):
                 checker.add(origin.line, item, "is not a valid id: use lower-case letters, digits and hyphens")
                 continue
+            if section == "facts" and isinstance(body, dict):
+                source, entities = body.get("source"), body.get("entities")
+                refs.append(_References(
+                    item_id, origin, source if isinstance(source, str) and ID_RE.match(source) else None,
+                    tuple(e for e in entities if isinstance(e, str) and ID_RE.match(e))
+                    if isinstance(entities, list) else ()))
             values = checker.table(spec_name, body, item, path, origin.line)
             if values is None:
                 continue
             built = _build(section, item_id, values, origin, checker)
             if built is not None:
                 items[section][item_id] = built
-    return items, checker.problems
+    return items, refs, checker.problems
 
 
 def _first_table_line(lines: LineIndex, key: str) -> int:
@@ -469,13 +487,15 @@ def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[Fact
     files = fact_files(resolve_facts_path(path))
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
+    refs: list[_References] = []
     for file in files:
         text, data, read_problems = read_document(file)
         problems += read_problems
         if data is None:
             continue
-        items, doc_problems = check_document(str(file), text, data)
+        items, doc_refs, doc_problems = check_document(str(file), text, data)
         problems += doc_problems
+        refs += doc_refs
         for section, found in items.items():
             for item_id, obj in found.items():
                 earlier = merged[section].get(item_id)
@@ -487,25 +507,22 @@ def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[Fact
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
                     files=tuple(str(f) for f in files))
-    problems += cross_check(base)
+    problems += cross_check(base, refs)
     return base, problems
 
 
-def cross_check(base: FactBase) -> list[Problem]:
+def cross_check(base: FactBase, refs: list[_References]) -> list[Problem]:
     """References between items: each fact's source and entities must exist."""
     problems: list[Problem] = []
-    for fact in base.facts.values():
-        origin = fact.origin or Origin("?", 0)
-        if fact.source not in base.sources:
-            problems.append(Problem(origin.file, origin.line_of("source"), fact.id,
-                                    f"source {fact.source!r} is not defined{_did_you_mean(fact.source, base.sources)};"
+    for ref in refs:
+        origin = ref.origin
+        if ref.source is not None and ref.source not in base.sources:
+            problems.append(Problem(origin.file, origin.line_of("source"), ref.fact_id,
+                                    f"source {ref.source!r} is not defined{_did_you_mean(ref.source, base.sources)};"
                                     " add a [sources.ID] table or fix the id"))
-        for entity in fact.entities:
+        for entity in ref.entities:
             if entity not in base.entities:
-                problems.append(Problem(origin.file, origin.line_of("entities"), fact.id,
+                problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
                                         f"entity {entity!r} is not defined{_did_you_mean(entity, base.entities)};"
                                         " add an [entities.ID] table or fix the id"))
-        if fact.date and fact.period and not fact.period.startswith(str(fact.date.year)):
-            problems.append(Problem(origin.file, origin.line_of("period"), fact.id,
-                                    f"period {fact.period!r} does not contain date {fact.date.isoformat()}"))
     return problems

@@ -1,0 +1,324 @@
+"""`cqfacts check` and the loader, driven through the CLI with each kind of broken fact base."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FACTS, SOURCE_TEXT, needs_source, run
+
+VALID = """\
+schema_version = 1
+
+[sources.example]
+title = "An example article"
+site = "Example Site"
+publisher = "Example Publisher"
+authors = [{ organization = "Example Publisher" }]
+published = 2024-03-31
+language = "en"
+
+[entities.chongqing]
+name = "Chongqing"
+aliases = ["重庆"]
+
+[facts.first-fact]
+statement = "Something happened."
+quote = "Something will happen."
+source = "example"
+paragraph = 1
+kind = "result"
+period = "2023"
+tags = ["nev"]
+entities = ["chongqing"]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "facts.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def check(path: Path, *extra: str):
+    result = run("check", str(path), *extra)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def test_valid_base_passes(tmp_path):
+    path = write(tmp_path, VALID)
+    result = check(path)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+    assert "ok: 1 facts, 1 sources, 1 entities" in result.stderr
+
+
+def test_shipped_base_passes():
+    result = run("check", str(FACTS))
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
+@needs_source()
+def test_shipped_base_quotes_are_verbatim_in_the_article():
+    result = run("check", "--source", str(SOURCE_TEXT))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "quotes checked" in result.stderr
+
+
+def test_toml_syntax_error_names_line_and_column(tmp_path):
+    text = VALID.replace('kind = "result"', 'kind = "result')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    line = line_of(text, 'kind = "result')
+    assert re.fullmatch(rf"{re.escape(str(path))}:{line}: TOML syntax error: .*\(column \d+\)\n", result.stdout)
+
+
+def test_duplicate_id_in_one_file_is_a_toml_error_with_a_line(tmp_path):
+    text = VALID + '\n[facts.first-fact]\nstatement = "again"\n'
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:{len(text.splitlines()) - 1}: TOML syntax error" in result.stdout
+    assert "ids must be unique" in result.stdout
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    text = VALID.replace("statement =", "statment =")
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    line = line_of(text, "statment =")
+    assert f"{path}:{line}: first-fact: unknown key 'statment' (did you mean 'statement'?)" in result.stdout
+    # The missing key it stands for is reported too, at the table header.
+    assert f"{path}:{line_of(text, '[facts.first-fact]')}: first-fact: missing required key 'statement'" in result.stdout
+
+
+def test_missing_required_keys_are_all_listed(tmp_path):
+    text = VALID.replace('kind = "result"\n', "").replace("paragraph = 1\n", "")
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    header = line_of(text, "[facts.first-fact]")
+    assert f"{path}:{header}: first-fact: missing required key 'kind'" in result.stdout
+    assert f"{path}:{header}: first-fact: missing required key 'paragraph'" in result.stdout
+    assert "2 problems found" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("paragraph = 1", 'paragraph = "1"', "paragraph: must be a whole number, not a string"),
+        ("paragraph = 1", "paragraph = 0", "paragraph: must be at least 1"),
+        ('tags = ["nev"]', 'tags = "nev"', "tags: must be a list of strings, not a string"),
+        ('kind = "result"', 'kind = "resutl"', "kind: 'resutl' is not one of result, forecast"),
+        ('period = "2023"', "period = 2023", "period: must be a string, not a whole number"),
+        ('source = "example"', "source = true", "source: must be a string, not a boolean"),
+        ('tags = ["nev"]', 'tags = ["New Energy"]', "tags[0]: 'New Energy' is not a valid id"),
+    ],
+)
+def test_wrong_types_name_key_and_fix(tmp_path, old, new, message):
+    text = VALID.replace(old, new)
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(text, new)}: first-fact: {message}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('period = "2023"', 'period = "2023-13"', "period: '2023-13' is not a valid date"),
+        ('period = "2023"', 'period = "2025/2023"', "period: '2025/2023' ends before it starts"),
+        ('period = "2023"', 'period = "last year"', "period: 'last year' is not a year, month or day"),
+        ('period = "2023"', 'date = "2023-02-30"', "date: '2023-02-30' is not a valid date; write YYYY-MM-DD"),
+        ('period = "2023"', "date = 2023-12-16T10:00:00", "date: must be a date (YYYY-MM-DD), not a date-time"),
+    ],
+)
+def test_invalid_dates(tmp_path, old, new, message):
+    text = VALID.replace(old, new)
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(text, new)}: first-fact: {message}" in result.stdout
+
+
+def test_invalid_source_fields(tmp_path):
+    text = VALID.replace('language = "en"', 'language = "English"\naccessed = "2024-02-30"\nurl = "example.org"')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(text, 'language =')}: sources.example: language: 'English' is not a language tag" in result.stdout
+    assert f"{path}:{line_of(text, 'accessed =')}: sources.example: accessed: '2024-02-30' is not a valid date" in result.stdout
+    assert f"{path}:{line_of(text, 'url =')}: sources.example: url: 'example.org' is not an http(s) URL" in result.stdout
+
+
+def test_empty_strings_are_rejected(tmp_path):
+    text = VALID.replace('statement = "Something happened."', 'statement = "   "')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(text, 'statement =')}: first-fact: statement: must not be empty" in result.stdout
+
+
+def test_unknown_source_and_entity_references(tmp_path):
+    text = VALID.replace('source = "example"', 'source = "exampel"').replace('["chongqing"]', '["chongqin"]')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert (f"{path}:{line_of(text, 'source = ')}: first-fact: source 'exampel' is not defined "
+            "(did you mean 'example'?); add a [sources.ID] table or fix the id") in result.stdout
+    assert (f"{path}:{line_of(text, 'entities = ')}: first-fact: entity 'chongqin' is not defined "
+            "(did you mean 'chongqing'?)") in result.stdout
+
+
+def test_author_must_be_an_organisation_or_a_person(tmp_path):
+    text = VALID.replace('authors = [{ organization = "Example Publisher" }]',
+                         'authors = [{ organization = "X", family = "Wang" }, { given = "Jiaxi" }]')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert "sources.example: authors: an author is an organization or a person (family, given), not both" in result.stdout
+
+
+def test_missing_schema_version_and_unknown_top_level_table(tmp_path):
+    text = VALID.replace("schema_version = 1\n", "").replace("[facts.first-fact]", "[fact.first-fact]")
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:1: missing schema_version" in result.stdout
+    assert f"{path}:{line_of(text, '[fact.first-fact]')}: unknown top-level key 'fact' (did you mean 'facts'?)" in result.stdout
+
+
+def test_duplicate_ids_across_files_of_a_folder(tmp_path):
+    write(tmp_path, VALID, "a.toml")
+    second = VALID.replace("[sources.example]", "[sources.other]").replace('source = "example"', 'source = "other"')
+    second = second.replace("[entities.chongqing]", "[entities.chongqing-city]").replace('["chongqing"]', '["chongqing-city"]')
+    path_b = write(tmp_path, second, "b.toml")
+    result = check(tmp_path)
+    assert result.exit_code == 2
+    assert (f"{path_b}:{line_of(second, '[facts.first-fact]')}: first-fact: duplicate id: also defined at "
+            f"{tmp_path / 'a.toml'}:{line_of(VALID, '[facts.first-fact]')}") in result.stdout
+
+
+def test_folder_base_merges_files(tmp_path):
+    write(tmp_path, VALID, "a.toml")
+    extra = 'schema_version = 1\n\n[facts.second-fact]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 2\nkind = "status"\n'
+    write(tmp_path, extra, "b.toml")
+    (tmp_path / "notes.txt").write_text("not a fact file")
+    result = run("list", "--facts", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [f["id"] for f in result.json()] == ["first-fact", "second-fact"]
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path):
+    text = VALID.replace("statement =", "statment =").replace('kind = "result"', 'kind = 3').replace(
+        'source = "example"', 'source = "nowhere"')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4, lines  # unknown key, missing statement, wrong kind type, unknown source
+    assert all(re.match(rf"{re.escape(str(path))}:\d+: first-fact: ", line) for line in lines)
+    assert lines == sorted(lines, key=lambda s: int(s.split(":")[1]))
+
+
+def test_other_commands_fail_the_same_clear_way(tmp_path):
+    text = VALID.replace("statement =", "statment =")
+    path = write(tmp_path, text)
+    for args in (["list"], ["search", "Something"], ["show", "first-fact"]):
+        result = run(*args, "--facts", str(path))
+        assert result.exit_code == 2, args
+        assert result.stdout == ""
+        assert result.stderr.count("\n") == 1, result.stderr
+        # The first problem in line order, then a pointer to the full list.
+        assert result.stderr.startswith(f"cqfacts: error: {path}:{line_of(text, '[facts.first-fact]')}: "
+                                        "first-fact: missing required key 'statement' (and 1 more problem;")
+        assert "run 'cqfacts check' to list them" in result.stderr
+
+
+def test_facts_env_and_missing_paths(tmp_path):
+    path = write(tmp_path, VALID)
+    result = run("list", "--json", env={"CQFACTS_FACTS": str(path)})
+    assert result.exit_code == 0
+    assert [f["id"] for f in result.json()] == ["first-fact"]
+    # The global option and the command option both work; the command's wins.
+    assert run("--facts", str(path), "list", "--json").json()[0]["id"] == "first-fact"
+    missing = tmp_path / "nowhere.toml"
+    result = run("list", "--facts", str(missing))
+    assert result.exit_code == 2
+    assert result.stderr == f"cqfacts: error: {missing}: no such file or folder; point --facts (or $CQFACTS_FACTS) at a fact base\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("list", "--facts", str(empty))
+    assert result.exit_code == 2
+    assert "no *.toml files in this folder" in result.stderr
+
+
+def test_invalid_utf8_and_bom(tmp_path):
+    path = tmp_path / "facts.toml"
+    path.write_bytes(VALID.encode().replace(b"Something happened.", b"Something \xff happened."))
+    result = check(path)
+    assert result.exit_code == 2
+    assert result.stdout == f"{path}:{line_of(VALID, 'Something happened.')}: not valid UTF-8 (byte 0xff); save the file as UTF-8\n"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.replace("\n", "\r\n").encode())
+    assert check(path).exit_code == 0
+
+
+# --- check --source -------------------------------------------------------------------------------
+
+ARTICLE = """Title of the article
+\n2024-03-31 23:44:00
+\nA caption.
+\nSomething will happen.  And more text follows here.
+\nA third paragraph about satellites in orbit.
+"""
+
+
+def test_source_check_finds_quotes_in_their_paragraph(tmp_path):
+    path = write(tmp_path, VALID.replace("paragraph = 1", "paragraph = 2"))
+    article = write(tmp_path, ARTICLE, "article.txt")
+    result = check(path, "--source", str(article))
+    assert result.exit_code == 0, result.stdout
+
+
+def test_source_check_reports_wrong_paragraph(tmp_path):
+    text = VALID  # the quote is in paragraph 2, the fact says 1
+    path = write(tmp_path, text)
+    article = write(tmp_path, ARTICLE, "article.txt")
+    result = check(path, "--source", str(article))
+    assert result.exit_code == 2
+    assert result.stdout == f"{path}:{line_of(text, 'paragraph =')}: first-fact: paragraph is 1 but the quote is in paragraph 2\n"
+
+
+def test_source_check_shows_nearest_passage_for_a_miss(tmp_path):
+    text = VALID.replace('quote = "Something will happen."', 'quote = "Something will happened."').replace(
+        "paragraph = 1", "paragraph = 2")
+    path = write(tmp_path, text)
+    article = write(tmp_path, ARTICLE, "article.txt")
+    result = check(path, "--source", str(article))
+    assert result.exit_code == 2
+    assert result.stdout.startswith(f"{path}:{line_of(text, 'quote =')}: first-fact: quote not found in article.txt; "
+                                    'nearest passage (paragraph 2): "Something will happen')
+
+
+def test_source_check_ignores_whitespace_differences(tmp_path):
+    text = VALID.replace('quote = "Something will happen."', 'quote = "Something will happen. And more"').replace(
+        "paragraph = 1", "paragraph = 2")
+    path = write(tmp_path, text)
+    article = write(tmp_path, ARTICLE, "article.txt")
+    assert check(path, "--source", str(article)).exit_code == 0
+
+
+def test_source_check_unreadable_text(tmp_path):
+    path = write(tmp_path, VALID)
+    result = check(path, "--source", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2
+    assert "missing.txt: cannot read the source text" in result.stderr
