@@ -1,0 +1,161 @@
+"""The shipped JSON Schema (for editors) and the loader's rules (for messages) must say the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from conftest import FACTS
+from cqfacts import loader
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+jsonschema = pytest.importorskip("jsonschema")
+
+SCHEMA = json.loads(resources.files("cqfacts").joinpath("schema/facts.schema.json").read_text("utf-8"))
+DEFS = SCHEMA["$defs"]
+
+# How each loader field kind is written in the schema.
+KIND_TO_SCHEMA = {
+    "text": {"$ref": "#/$defs/text"},
+    "id": {"$ref": "#/$defs/id"},
+    "language": {"$ref": "#/$defs/language"},
+    "partial_date": {"$ref": "#/$defs/partial_date"},
+}
+
+
+def _plain(value: Any) -> Any:
+    """TOML values as JSON sees them: dates and date-times become ISO strings."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _strip_description(prop: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in prop.items() if k != "description"}
+
+
+@pytest.mark.parametrize("name", sorted(loader.SPECS))
+def test_each_table_has_the_same_keys_and_required_keys(name):
+    spec = loader.SPECS[name]
+    schema = DEFS[name]
+    assert set(schema["properties"]) == set(spec), name
+    assert set(schema.get("required", [])) == {k for k, f in spec.items() if f.required}, name
+    assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(("name", "key"), [(n, k) for n in sorted(loader.SPECS) for k in loader.SPECS[n]])
+def test_each_key_has_the_same_type(name, key):
+    rule = loader.SPECS[name][key]
+    prop = _strip_description(DEFS[name]["properties"][key])
+    if rule.kind in KIND_TO_SCHEMA:
+        assert prop == KIND_TO_SCHEMA[rule.kind]
+    elif rule.kind == "enum":
+        enum = prop.get("enum") or DEFS[prop["$ref"].split("/")[-1]]["enum"]
+        assert tuple(enum) == rule.choices
+    elif rule.kind == "int":
+        assert prop["type"] == "integer" and prop.get("minimum") == rule.minimum
+    elif rule.kind == "number":
+        assert prop == {"type": "number"}
+    elif rule.kind == "url":
+        assert prop["type"] == "string" and prop["pattern"] == loader.URL_RE.pattern
+    elif rule.kind == "date":
+        assert prop == {"type": "string", "format": "date"}
+    elif rule.kind == "date_or_datetime":
+        assert {p["format"] for p in prop["anyOf"]} == {"date", "date-time", "partial-date-time"}
+    elif rule.kind in ("text_list", "id_list"):
+        assert prop["type"] == "array"
+        assert prop["items"] == {"$ref": "#/$defs/" + ("id" if rule.kind == "id_list" else "text")}
+    elif rule.kind == "table":
+        assert prop == {"$ref": f"#/$defs/{rule.table}"}
+    elif rule.kind == "table_list":
+        assert prop["type"] == "array" and prop["items"] == {"$ref": f"#/$defs/{rule.table}"}
+        assert prop.get("minItems", 0) == rule.min_items
+    else:  # pragma: no cover
+        pytest.fail(f"no schema mapping for field kind {rule.kind}")
+
+
+def test_patterns_match_the_loader():
+    assert DEFS["id"]["pattern"] == loader.ID_RE.pattern
+    assert DEFS["language"]["pattern"] == loader.LANGUAGE_RE.pattern
+    assert DEFS["partial_date"]["pattern"] == loader.PARTIAL_DATE_RE.pattern
+    assert set(SCHEMA["properties"]) == set(loader.TOP_LEVEL)
+    assert SCHEMA["properties"]["schema_version"]["const"] == loader.SCHEMA_VERSION
+
+
+def test_shipped_facts_file_points_editors_at_the_schema_and_validates():
+    text = FACTS.read_text("utf-8")
+    first = text.splitlines()[0]
+    assert first == "#:schema ./src/cqfacts/schema/facts.schema.json"
+    assert (FACTS.parent / first.split(" ", 1)[1]).resolve().is_file()
+    jsonschema.Draft202012Validator(SCHEMA).validate(_plain(tomllib.loads(text)))
+
+
+VALID = {
+    "schema_version": 1,
+    "sources": {"s": {"title": "T", "site": "S", "publisher": "P", "authors": [{"family": "Wang", "given": "J"}],
+                      "published": "2024-03-31", "language": "en"}},
+    "entities": {"e": {"name": "E", "aliases": ["别名"], "type": "place"}},
+    "facts": {"f": {"statement": "S.", "quote": "Q.", "source": "s", "paragraph": 3, "kind": "target",
+                    "period": "2024/2026", "figures": [{"value": 50, "unit": "percent", "comparator": "more-than",
+                                                        "baseline": {"value": 30, "comparator": "about"}}],
+                    "speaker": {"name": "Lan Qinghua"}, "tags": ["nev"], "entities": ["e"]}},
+}
+
+# Each mutation sets one path to a value; both validators must reject the result.
+MUTATIONS = [
+    (("facts", "f", "paragraph"), 0),
+    (("facts", "f", "paragraph"), "3"),
+    (("facts", "f", "kind"), "guess"),
+    (("facts", "f", "statment"), "typo key"),
+    (("facts", "f", "statement"), ""),
+    (("facts", "f", "statement"), "  "),
+    (("facts", "f", "period"), "2023-1"),
+    (("facts", "f", "tags"), ["Not An Id"]),
+    (("facts", "f", "figures"), [{"value": "50", "unit": "percent"}]),
+    (("facts", "f", "figures"), [{"value": 50}]),
+    (("facts", "f", "speaker"), {"role": "Director"}),
+    (("sources", "s", "authors"), []),
+    (("sources", "s", "authors"), [{"organization": "O", "family": "F"}]),
+    (("sources", "s", "authors"), [{"given": "Jiaxi"}]),
+    (("sources", "s", "language"), "English"),
+    (("sources", "s", "url"), "www.example.org"),
+    (("entities", "e", "type"), "city"),
+    (("entities", "e", "aliases"), "one"),
+    (("schema_version",), 2),
+    (("extra",), 1),
+]
+
+
+def _loader_problems(doc: dict[str, Any]) -> list[str]:
+    # The loader reads dates as TOML gives them; these documents only use strings, which it also accepts.
+    _, _, problems = loader.check_document("doc.toml", "", doc)
+    return [p.message for p in problems]
+
+
+def test_valid_document_passes_both():
+    jsonschema.Draft202012Validator(SCHEMA).validate(VALID)
+    assert _loader_problems(VALID) == []
+
+
+@pytest.mark.parametrize(("path", "value"), MUTATIONS, ids=[".".join(p) + "=" + repr(v) for p, v in MUTATIONS])
+def test_mutations_are_rejected_by_both(path, value):
+    doc = json.loads(json.dumps(VALID))
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert not jsonschema.Draft202012Validator(SCHEMA).is_valid(doc)
+    assert _loader_problems(doc), f"the loader accepted {path}={value!r}"
