@@ -80,7 +80,7 @@ def test_curation_names_are_searchable_aliases(base):
             if line.startswith("| ") and not line.startswith("| as printed") and "---" not in line]
     names = {n.casefold() for e in base.entities.values() for n in e.names}
     missing = []
-    for printed, real, chinese in ([c.strip() for c in row] for row in rows):
+    for _printed, real, chinese in ([c.strip() for c in row] for row in rows):
         for name in (real.split(" (")[0], chinese):
             if name and name.casefold() not in names:
                 missing.append(name)

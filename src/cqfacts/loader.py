@@ -211,7 +211,8 @@ def read_document(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return "", None, [Problem(name, line, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        return "", None, [Problem(name, line, "", message)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -259,7 +260,7 @@ class _Checker:
                          f"{_did_you_mean(key, spec)}")
                 ok = False
                 continue
-            converted = self.value(spec[key], value, item, path + (key,), key_line, f"{label}.{key}" if label else key)
+            converted = self.value(spec[key], value, item, (*path, key), key_line, f"{label}.{key}" if label else key)
             if converted is _INVALID:
                 ok = False
             else:
@@ -501,8 +502,8 @@ def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[Fact
                 earlier = merged[section].get(item_id)
                 if earlier is not None:
                     label = item_id if section == "facts" else f"{section}.{item_id}"
-                    problems.append(Problem(str(file), obj.origin.line, label,
-                                            f"duplicate id: also defined at {earlier.origin.file}:{earlier.origin.line}"))
+                    where = f"{earlier.origin.file}:{earlier.origin.line}"
+                    problems.append(Problem(str(file), obj.origin.line, label, f"duplicate id: also defined at {where}"))
                     continue
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
