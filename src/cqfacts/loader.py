@@ -502,8 +502,8 @@ def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[Fact
                 earlier = merged[section].get(item_id)
                 if earlier is not None:
                     label = item_id if section == "facts" else f"{section}.{item_id}"
-                    where = f"{earlier.origin.file}:{earlier.origin.line}"
-                    problems.append(Problem(str(file), obj.origin.line, label, f"duplicate id: also defined at {where}"))
+                    where = f"also defined at {earlier.origin.file}:{earlier.origin.line}"
+                    problems.append(Problem(str(file), obj.origin.line, label, f"duplicate id: {where}"))
                     continue
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
