@@ -81,7 +81,8 @@ def test_curation_names_are_searchable_aliases(base):
     names = {n.casefold() for e in base.entities.values() for n in e.names}
     missing = []
     for _printed, real, chinese in ([c.strip() for c in row] for row in rows):
-        for name in (real.split(" (")[0], chinese):
+        # The real-name column may add a description after "(" or ", " ("Deepal, Changan's NEV brand").
+        for name in (re.split(r" \(|, ", real)[0], chinese):
             if name and name.casefold() not in names:
                 missing.append(name)
     assert not missing, f"names from CURATION.md that no entity carries: {missing}"
