@@ -1,20 +1,86 @@
-"""Search: rank facts for a query (a first, simple ranker; see issue 3 for the full one)."""
+"""Search: rank facts for a query so that the fact a person means comes first, and nonsense finds nothing.
+
+How a query is matched (the ideas come from Meilisearch's and Typesense's ranking rules and BM25):
+
+1. The query and every fact are folded the same way (``cqfacts.normalize``) and split into terms.
+2. English stop words are dropped from a query that has other words, so a question is its content words.
+3. Each query word is matched against the index vocabulary: exactly, by word form (a light stem), as a
+   prefix of a longer word (three letters or more), or with a typo allowance that grows with its length
+   (none up to four letters, one up to eight, two beyond). Numbers and codes match only exactly, so
+   ``500000`` never finds ``1,500,000``; a number followed by a scale word (``76.9 billion``) also matches
+   the figure with that value.
+4. Where a word matched counts: an entity's names and aliases, figures and the speaker weigh most, then
+   tags and the fact id, the statement, the quote, the curator's note.
+5. A fact's score (0-100) mixes the share of the query's weight it matched (rarer words weigh more: each
+   word's weight is its inverse document frequency) with the share of words it matched. A fact must match
+   at least half of the words. Ties are broken by fewer typos, then by id, so the order is stable.
+
+``build_index`` does all per-base work once and returns plain, picklable data, so a cache can store it;
+``search(..., facts=subset)`` ranks only a subset (candidates from such a cache) with the base's weights.
+"""
 
 from __future__ import annotations
 
+import math
+import weakref
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from cqfacts.model import Fact, FactBase
+from cqfacts.normalize import SCALES, cjk_grams, fold, is_cjk, number_term, stem, terms, tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cqfacts.model import Fact, FactBase
+
+# Where a term occurs in a fact, and how much a match there counts.
+ENTITY, ALIAS, FIGURE, SPEAKER, TAG, ID, WHEN, STATEMENT, QUOTE, NOTE = (
+    "entity", "alias", "figure", "speaker", "tag", "id", "when", "statement", "quote", "note")
+FIELD_WEIGHTS = {ENTITY: 1.0, ALIAS: 1.0, FIGURE: 1.0, SPEAKER: 1.0, TAG: 0.9, ID: 0.9, WHEN: 0.85,
+                 STATEMENT: 0.85, QUOTE: 0.7, NOTE: 0.4}
+# Words that describe a figure (its unit and measure) and a speaker's role count a little less than names.
+_DESCRIPTION_WEIGHT = 0.8
+
+# How a word matched, and how much of the field's weight that keeps.
+EXACT, ALIAS_HOW, STEM, PREFIX, TYPO = "exact", "alias", "stem", "prefix", "typo"
+_STEM_QUALITY = 0.9
+_TYPO_QUALITY = {1: 0.75, 2: 0.6}
+_MIN_PREFIX = 3
+
+# The score's parts: the idf-weighted share of the query matched, the plain share of words matched, and
+# how much the fact is about those words (BM25's saturated term frequency, with its usual k1 and b).
+_SHARES = (0.65, 0.25, 0.10)
+_K1, _B = 1.2, 0.75
+
+# Dropped from a query that has other words, so a question is searched by its content words.
+_STOP_WORDS_TEXT = """
+a about above after again all also am an and any are as at be been before being below between both but by
+can could did do does doing done during each else ever few for from further get got had has have having he
+her here hers how i if in into is it its just know let like many me more most much my no nor not now of off
+on once only or other our out over own please same she should show so some such tell than that the their
+them then there these they this those through to too under until up us very want was we were what when
+where which while who whom why will with would you your
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
 class Match:
-    """Why a fact matched: which query word, in which field, how (exact, prefix, typo, alias)."""
+    """Why a fact matched: which query word, in which field, how (exact, alias, stem, prefix, typo), on which term."""
 
     word: str
     field: str
     how: str
     term: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"word": self.word, "field": self.field, "how": self.how, "term": self.term}
+
+    def describe(self) -> str:
+        """One readable line: 'tianmo → tianmu (typo) in entity:tianmu-1'."""
+        target = self.word if self.term == self.word else f"{self.word} → {self.term}"
+        return f"{target} ({self.how}) in {self.field}"
 
 
 @dataclass(frozen=True)
@@ -23,22 +89,271 @@ class Hit:
     score: float
     matches: tuple[Match, ...] = field(default=())
 
+    @property
+    def terms(self) -> frozenset[str]:
+        """The fact's terms the query matched (for highlighting them in the statement)."""
+        return frozenset(m.term for m in self.matches)
+
+
+@dataclass
+class SearchIndex:
+    """Everything search needs about one fact base, as plain data (picklable, cacheable).
+
+    ``postings[term][fact_number]`` is ``(field code, occurrences)``: the best place the term occurs in
+    that fact and how often it occurs there in all; ``fields[code]`` is ``(label, weight, is_alias)``;
+    ``lengths[fact_number]`` counts the fact's terms.
+    """
+
+    ids: list[str]
+    positions: dict[str, int]  # fact id -> fact number
+    postings: dict[str, dict[int, tuple[int, int]]]
+    fields: list[tuple[str, float, bool]]
+    vocabulary: list[str]  # sorted, for prefix and word-form matching
+    words: list[str]  # terms of letters only, for typo matching
+    lengths: list[int]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.postings: dict[str, dict[int, tuple[int, int]]] = {}
+        self.fields: list[tuple[str, float, bool]] = []
+        self.codes: dict[tuple[str, float, bool], int] = {}
+        self.lengths: list[int] = []
+
+    def add(self, number: int, text: str | Iterable[str], label: str, weight: float, alias: bool = False) -> None:
+        key = (label, weight, alias)
+        code = self.codes.get(key)
+        if code is None:
+            code = self.codes[key] = len(self.fields)
+            self.fields.append(key)
+        found = terms(text) if isinstance(text, str) else text
+        self.lengths[number] += len(found)
+        for term in found:
+            seen = self.postings.setdefault(term, {})
+            old = seen.get(number)
+            if old is None:
+                seen[number] = (code, 1)
+            # Keep the best place; between equals the first added (a name before an alias).
+            elif self.fields[old[0]][1] < weight:
+                seen[number] = (code, old[1] + 1)
+            else:
+                seen[number] = (old[0], old[1] + 1)
+
+
+def build_index(base: FactBase) -> SearchIndex:
+    """Index every fact of a base: the one place search does per-base work."""
+    builder = _Builder()
+    ids = list(base.facts)
+    for number, fact in enumerate(base.facts.values()):
+        builder.lengths.append(0)
+        for entity_id in fact.entities:
+            entity = base.entities.get(entity_id)
+            label = f"{ENTITY}:{entity_id}"
+            builder.add(number, entity_id.replace("-", " "), label, FIELD_WEIGHTS[ENTITY])
+            if entity is None:
+                continue
+            builder.add(number, " ".join((entity.name, entity.printed or "")), label, FIELD_WEIGHTS[ENTITY])
+            for alias in entity.aliases:
+                builder.add(number, alias, label, FIELD_WEIGHTS[ALIAS], alias=True)
+        for figure in fact.figures:
+            values = [figure.value] + ([figure.baseline.value] if figure.baseline else [])
+            builder.add(number, [number_term(v) for v in values], FIGURE, FIELD_WEIGHTS[FIGURE])
+            builder.add(number, figure.display, FIGURE, FIELD_WEIGHTS[FIGURE])
+            builder.add(number, " ".join((figure.unit, figure.measure or "")), FIGURE,
+                        FIELD_WEIGHTS[FIGURE] * _DESCRIPTION_WEIGHT)
+        if fact.speaker:
+            builder.add(number, fact.speaker.name, SPEAKER, FIELD_WEIGHTS[SPEAKER])
+            builder.add(number, " ".join((fact.speaker.role or "", fact.speaker.organization or "")), SPEAKER,
+                        FIELD_WEIGHTS[SPEAKER] * _DESCRIPTION_WEIGHT)
+        builder.add(number, " ".join(fact.tags), TAG, FIELD_WEIGHTS[TAG])
+        builder.add(number, fact.id, ID, FIELD_WEIGHTS[ID])
+        builder.add(number, [str(year) for year in sorted(fact.years)], WHEN, FIELD_WEIGHTS[WHEN])
+        builder.add(number, fact.statement, STATEMENT, FIELD_WEIGHTS[STATEMENT])
+        builder.add(number, fact.quote, QUOTE, FIELD_WEIGHTS[QUOTE])
+        if fact.note:
+            builder.add(number, fact.note, NOTE, FIELD_WEIGHTS[NOTE])
+    vocabulary = sorted(builder.postings)
+    words = [t for t in vocabulary if t.isalpha() and not is_cjk(t)]
+    positions = {fact_id: n for n, fact_id in enumerate(ids)}
+    return SearchIndex(ids, positions, builder.postings, builder.fields, vocabulary, words, builder.lengths)
+
+
+# --- Queries ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A word of the query: its text, its kind (word, number, code, cjk) and values it also stands for."""
+
+    text: str
+    kind: str
+    also: tuple[str, ...] = ()  # e.g. "76900000000" for "76.9" in "76.9 billion"
+
+
+def parse_query(query: str) -> list[QueryWord]:
+    """The query's words, folded, without duplicates and, when other words remain, without stop words."""
+    raw = list(tokens(fold(query)))
+    found: list[QueryWord] = []
+    for i, (kind, token) in enumerate(raw):
+        if kind == "cjk":
+            grams = [token] if len(token) == 1 else cjk_grams(token)[: len(token) - 1]
+            found.extend(QueryWord(g, "cjk") for g in grams)
+            continue
+        if kind == "word" and token == "s":
+            continue
+        also: tuple[str, ...] = ()
+        if kind == "number" and i + 1 < len(raw) and raw[i + 1][1] in SCALES:
+            also = (_scaled(token, raw[i + 1][1]),)
+        elif token in SCALES and i > 0 and raw[i - 1][0] == "number":
+            also = (_scaled(raw[i - 1][1], token),)
+        found.append(QueryWord(token, kind, also))
+    unique = list({w.text: w for w in reversed(found)}.values())[::-1]
+    content = [w for w in unique if w.text not in STOP_WORDS]
+    return content or unique
+
+
+def _scaled(number: str, scale: str) -> str:
+    """The number times the scale, as a term, by moving the decimal point: no float rounding."""
+    whole, _, fraction = number.partition(".")
+    shift = SCALES[scale]
+    digits = whole + fraction.ljust(shift, "0")
+    return number_term(int(digits[: len(whole) + shift])) if len(fraction) <= shift else \
+        number_term(float(number) * 10**shift)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    term: str
+    how: str
+    quality: float
+    typos: int = 0
+
+
+def _candidates(index: SearchIndex, word: QueryWord) -> list[_Candidate]:
+    """Vocabulary terms a query word stands for, best first."""
+    postings = index.postings
+    found = [_Candidate(t, EXACT, 1.0) for t in (word.text, *word.also) if t in postings]
+    if word.kind != "word":
+        return found  # numbers, codes and CJK grams match exactly or not at all
+    text = word.text
+    # A stem is a prefix of its word, so the words sharing this word's stem are among those it begins.
+    root = stem(text)
+    stemmed = [t for t in _starting_with(index, root) if t != text and stem(t) == root]
+    found += [_Candidate(t, STEM, _STEM_QUALITY) for t in stemmed]
+    if len(text) >= _MIN_PREFIX:
+        found += [_Candidate(t, PREFIX, 0.5 + 0.4 * len(text) / len(t))
+                  for t in _starting_with(index, text) if t != text and t not in stemmed]
+    allowed = typo_allowance(text)
+    if allowed and not found:  # a word that matches as typed, or begins a word, is no typo
+        found += [_Candidate(t, TYPO, _TYPO_QUALITY[d], d) for t, d in _near_words(index, text, allowed)]
+    return found
+
+
+def _starting_with(index: SearchIndex, start: str) -> list[str]:
+    vocabulary = index.vocabulary
+    i = j = bisect_left(vocabulary, start)
+    while j < len(vocabulary) and vocabulary[j].startswith(start):
+        j += 1
+    return vocabulary[i:j]
+
+
+def typo_allowance(word: str) -> int:
+    """Typos forgiven in a word of letters: none up to four letters, one up to eight, two beyond."""
+    return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
+
+
+def _near_words(index: SearchIndex, word: str, allowed: int) -> list[tuple[str, int]]:
+    # Imported here: typo matching is the only user of rapidfuzz and most queries never need it.
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    near = process.extract(word, index.words, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+    return sorted((term, int(distance)) for term, distance, _ in near if term != word and distance > 0)
+
+
+# --- Ranking ---------------------------------------------------------------------------------------------
+
+_INDEXES: dict[int, tuple[weakref.ref[FactBase], SearchIndex]] = {}
+
+
+def index_for(base: FactBase) -> SearchIndex:
+    """The base's index, built on first use and kept while the base lives."""
+    key = id(base)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0]() is base:
+        return cached[1]
+    index = build_index(base)
+    _INDEXES[key] = (weakref.ref(base, lambda _ref: _INDEXES.pop(key, None)), index)
+    return index
+
 
 def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit: int | None = 10,
-           min_score: float = 0.0) -> list[Hit]:
-    """Facts matching the query, best first; ties broken by id so the order is stable."""
-    from rapidfuzz import fuzz
+           min_score: float = 0.0, index: SearchIndex | None = None) -> list[Hit]:
+    """Facts matching the query, best first; ties broken by fewer typos, then by id, so the order is stable.
 
-    words = [w for w in query.casefold().split() if w]
+    ``facts`` limits the ranking to those facts of the base (weights still come from the whole base);
+    ``index`` is the base's prebuilt ``build_index``, e.g. from a cache.
+    """
+    index = index or index_for(base)
+    words = parse_query(query)
     if not words:
         return []
-    hits = []
-    for fact in facts if facts is not None else base.facts.values():
-        names = " ".join(n for e in fact.entities if e in base.entities for n in base.entities[e].names)
-        text = f"{fact.statement} {fact.quote} {names} {' '.join(fact.tags)}".casefold()
-        scores = [fuzz.partial_ratio(w, text) for w in words]
-        score = sum(scores) / len(scores)
-        if score >= max(min_score, 80):
-            hits.append(Hit(fact, round(score, 1)))
-    hits.sort(key=lambda h: (-h.score, h.fact.id))
+    position = index.positions
+    if facts is None:
+        allowed = None
+        chosen = {n: base.facts[fact_id] for n, fact_id in enumerate(index.ids)}
+    else:
+        unknown = [f.id for f in facts if f.id not in position]
+        if unknown:
+            raise ValueError(f"facts not in the index: {', '.join(unknown)}")
+        chosen = {position[f.id]: f for f in facts}
+        allowed = chosen.keys()
+    # best[n][word] = (quality, typos, occurrences, match): each query word's best match in fact n.
+    best: dict[int, dict[str, tuple[float, int, int, Match]]] = {}
+    weights: dict[str, float] = {}
+    for word in words:
+        matched_in: set[int] = set()
+        for cand in _candidates(index, word):
+            for n, (code, occurrences) in index.postings[cand.term].items():
+                matched_in.add(n)
+                if allowed is not None and n not in allowed:
+                    continue
+                label, weight, is_alias = index.fields[code]
+                quality = weight * cand.quality
+                known = best.setdefault(n, {}).get(word.text)
+                if known is None or quality > known[0]:
+                    how = ALIAS_HOW if is_alias and cand.how == EXACT else cand.how
+                    match = Match(word.text, label, how, cand.term)
+                    best[n][word.text] = (quality, cand.typos, occurrences, match)
+        weights[word.text] = _idf(index.size, len(matched_in))
+    total_weight = sum(weights.values()) or 1.0
+    needed = math.ceil(len(words) / 2)
+    average_length = sum(index.lengths) / max(index.size, 1)
+    order = {w.text: i for i, w in enumerate(words)}
+    ranked = []
+    for n, found in best.items():
+        if len(found) < needed:
+            continue
+        weighted = sum(weights[w] * q for w, (q, *_) in found.items()) / total_weight
+        share = sum(q for q, *_ in found.values()) / len(words)
+        # How much the fact is about the words: BM25's term frequency, saturated and normalised by the
+        # fact's length, so that "Tianmu" finds a fact about Tianmu-1 before one that mentions it in passing.
+        norm = _K1 * (1 - _B + _B * index.lengths[n] / average_length)
+        focus = sum(weights[w] * tf / (tf + norm) for w, (_, _, tf, _) in found.items()) / total_weight
+        score = round(100 * (_SHARES[0] * weighted + _SHARES[1] * share + _SHARES[2] * focus), 1)
+        if score < min_score:
+            continue
+        typos = sum(t for _, t, _, _ in found.values())
+        matches = tuple(m for *_, m in sorted(found.values(), key=lambda v: order[v[3].word]))
+        ranked.append((-score, typos, index.ids[n], Hit(chosen[n], score, matches)))
+    ranked.sort(key=lambda r: r[:3])
+    hits = [r[3] for r in ranked]
     return hits[:limit] if limit else hits
+
+
+def _idf(size: int, df: int) -> float:
+    """BM25's inverse document frequency: a word in every fact weighs almost nothing, never less than zero."""
+    return math.log(1 + (size - df + 0.5) / (df + 0.5))

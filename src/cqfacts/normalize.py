@@ -1,0 +1,147 @@
+"""Text normalisation for search: one folding for facts and queries, so pasted text finds typed text.
+
+``fold`` turns any text into a canonical lower-case form (NFKC, format characters dropped, quotes and
+dashes straightened, accents stripped, digit-group separators removed); ``terms`` splits folded text into
+the words search matches on: letter runs, numbers (decimal point kept), codes like ``1+10+1000``, and CJK
+runs as character bigrams and unigrams (Chinese has no spaces, so ``天目`` must find ``天目一号``).
+``word_spans`` finds, in the original text, the words a set of terms came from (for highlighting).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+# Curly and typographic quotes, primes and dashes people paste from documents and web pages.
+_STRAIGHTEN = str.maketrans({
+    **dict.fromkeys("‘’‚‛′‵`´", "'"),
+    **dict.fromkeys("“”„‟″‶«»", '"'),
+    **dict.fromkeys("‐‑‒–—―−⁃﹘﹣", "-"),
+    # Letters that have no decomposition, so stripping combining marks leaves them as they are.
+    "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ħ": "h", "ı": "i", "æ": "ae", "Æ": "ae",
+    "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d",
+})
+# Thousands separators: a comma, apostrophe, thin or no-break space between digit groups of three.
+_DIGIT_GROUP_RE = re.compile(r"(?<=\d)[,'\u00a0\u2009\u202f](?=\d{3}(?!\d))")
+_SPACES_RE = re.compile(r"\s+")
+# Format characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens, bidi marks) hide
+# inside pasted words. Listed rather than looked up per character, which would cost start-up time;
+# tests/test_search.py checks the list against unicodedata.
+_FORMAT_RE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ffff"
+_TERM_RE = re.compile(
+    r"(?P<code>\d+(?:\+\d+)+)"  # codes such as 1+10+1000 and 13+2
+    r"|(?P<number>\d+(?:\.\d+)?)"
+    rf"|(?P<cjk>[{_CJK}]+)"
+    r"|(?P<word>[^\W\d_]+)"
+)
+_COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+# A word as written in the original text, for highlighting: numbers with their separators, and words
+# with an apostrophe ("Chongqing’s").
+_RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+# Scale words after a number, as powers of ten: "76.9 billion" is 76900000000.
+SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9, "trillion": 12,
+          "tn": 12, "万": 4, "亿": 8}
+
+
+def fold(text: str) -> str:
+    """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike."""
+    if not text.isascii():
+        text = _FORMAT_RE.sub("", _DIGIT_GROUP_RE.sub("", text))  # NFKC would turn thin spaces into spaces
+        text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
+    text = text.casefold()
+    if not text.isascii():  # accents: decompose, drop the combining marks, compose again
+        decomposed = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+        text = text.translate(_STRAIGHTEN)
+    text = _DIGIT_GROUP_RE.sub("", text)
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def number_term(value: float | int) -> str:
+    """A number as a term: integral values without a decimal point, others without trailing zeros."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.12f}".rstrip("0").rstrip(".")
+
+
+def _number(token: str) -> str:
+    if "." in token:
+        token = token.rstrip("0").rstrip(".")
+    return token
+
+
+def is_number(term: str) -> bool:
+    return term[:1].isdigit()
+
+
+def is_cjk(term: str) -> bool:
+    return bool(term) and re.match(f"[{_CJK}]", term) is not None
+
+
+def tokens(folded: str) -> Iterator[tuple[str, str]]:
+    """(kind, token) pairs of folded text, kind being code, number, cjk or word, in reading order."""
+    for m in _TERM_RE.finditer(folded):
+        kind = m.lastgroup or "word"
+        token = m.group()
+        yield kind, _number(token) if kind == "number" else token
+
+
+def cjk_grams(run: str) -> list[str]:
+    """The bigrams of a CJK run, and its characters: what a fact's Chinese text is indexed by."""
+    return [run[i:i + 2] for i in range(len(run) - 1)] + list(run)
+
+
+def terms(text: str) -> list[str]:
+    """Every term of a fact's text, for the index: words, numbers, codes, CJK bigrams and characters.
+
+    Hyphenated words also give their joined form ("land-sea" gives "landsea"); a possessive "'s" is dropped.
+    """
+    folded = fold(text)
+    out: list[str] = []
+    for code, number, cjk, word in _TERM_RE.findall(folded):
+        if word:
+            if word != "s":
+                out.append(word)
+        elif number:
+            out.append(_number(number))
+        elif cjk:
+            out.extend(cjk_grams(cjk))
+        else:
+            out.append(code)
+    if "-" in folded:
+        out.extend(compound.replace("-", "") for compound in _COMPOUND_RE.findall(folded))
+    return out
+
+
+# Longest first; a stem keeps at least four letters (three for a plural "s", so "cars" meets "car").
+# Light on purpose: "produce", "produced" and "production" meet at "produc", "laboratory" and
+# "laboratories" at "laborator"; no dictionary needed.
+_SUFFIXES = ("ations", "ation", "atives", "ative", "ates", "ated", "ate", "ments", "ment", "tions", "tion",
+             "sions", "sion", "ings", "ing", "ives", "ive", "ical", "ial", "ian", "ies", "ied", "ics", "ic", "ers",
+             "er", "ed", "es", "al", "ly", "y", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A crude English stem of a folded word, for matching word forms; other words are returned as they are."""
+    if len(word) < 4 or not word.isascii() or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
+            return word[: -len(suffix)]
+    return word
+
+
+def word_spans(text: str, wanted: set[str] | frozenset[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word of the original text whose folded terms include one of ``wanted``."""
+    for m in _RAW_WORD_RE.finditer(text):
+        if not wanted.isdisjoint(terms(m.group())):
+            yield m.start(), m.end()
