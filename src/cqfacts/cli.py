@@ -13,21 +13,28 @@ from cqfacts import __version__
 from cqfacts.errors import CqfactsError
 from cqfacts.model import Fact, FactBase
 
-try:  # Typer >= 0.24 vendors Click; the exceptions are needed to run it without standalone mode.
-    from typer._click import exceptions as click_exceptions
+try:  # Typer >= 0.24 vendors Click; its usage errors are needed to run it without standalone mode.
+    from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover
-    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+    from click.exceptions import ClickException  # type: ignore[no-redef]
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 
 app = typer.Typer(
     name="cqfacts",
+    # "\b" keeps Click from re-wrapping the example lines.
     help="Look up, check and cite curated facts about how Chongqing develops new productive forces.\n\n"
-    "Examples:\n\n"
-    "  cqfacts search Tianmu\n\n"
-    "  cqfacts search \"new energy vehicles 2023\" --json | jq '.[0].statement'\n\n"
-    "  cqfacts show nev-production-sales-2023\n\n"
-    "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt",
+    "\b\nExamples:\n"
+    "  cqfacts search Tianmu\n"
+    "  cqfacts search \"new energy vehicles 2023\" --json | jq -r '.[0].statement'\n"
+    "  cqfacts list --tag satellites\n"
+    "  cqfacts show nev-production-sales-2023\n"
+    "  cqfacts cite nev-production-sales-2023 --style apa\n"
+    "  cqfacts tags\n"
+    "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
+    "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt\n\n"
+    "Output is a table on a terminal and tab-separated rows in a pipe; --json, --format and --fields choose. "
+    "Exit status: 0 found, 1 nothing found, 2 usage or data error.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -38,9 +45,10 @@ app = typer.Typer(
 class Settings:
     """Options given before the command, shared by every command."""
 
-    facts: Optional[Path] = None
-    color: Optional[bool] = None
+    facts: Path | None = None
+    color: bool | None = None
     debug: bool = False
+    pager: bool = True  # False after --no-pager
 
 
 SETTINGS = Settings()
@@ -54,49 +62,125 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    facts: Annotated[Optional[Path], typer.Option(
+    facts: Annotated[Path | None, typer.Option(
         "--facts", help="Fact base: a TOML file or a folder of them. [env: CQFACTS_FACTS; default: the shipped base]",
         show_default=False)] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour, also when NO_COLOR is not set.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Never page, also when $CQFACTS_PAGER or $PAGER is set.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of an unexpected error. [env: CQFACTS_DEBUG=1]")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     SETTINGS.facts = facts
     SETTINGS.color = False if no_color else None
+    SETTINGS.pager = not no_pager
     SETTINGS.debug = debug or SETTINGS.debug
+
+
+# --- Shell completion: fact ids, tags, kinds, sources and citation styles ------------------------------
+
+CITATION_STYLES = ("apa", "mla", "chicago", "chicago-author-date", "harvard", "ieee", "bibtex", "biblatex", "ris",
+                   "csl-json")
+
+
+def _completion_base(ctx: Any) -> FactBase | None:
+    """The fact base the command line being completed names; None when it cannot be loaded.
+
+    Completion runs inside the user's shell on every Tab: it must never crash or print.
+    """
+    facts = None
+    while ctx is not None and facts is None:
+        facts = (getattr(ctx, "params", None) or {}).get("facts")
+        ctx = getattr(ctx, "parent", None)
+    try:
+        return load_base(facts)
+    except Exception:  # a broken base completes nothing rather than a traceback
+        return None
+
+
+def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Fact ids starting with what was typed, each with its statement as help."""
+    base = _completion_base(ctx)
+    if base is None:
+        return []
+    from cqfacts.output import one_line
+
+    return [(f.id, one_line(f.statement)[:80]) for f in base.facts.values() if f.id.startswith(incomplete)]
+
+
+def complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tags starting with what was typed, with how many facts carry each."""
+    base = _completion_base(ctx)
+    if base is None:
+        return []
+    from cqfacts.summary import tag_rows
+
+    return [(r["tag"], f"{r['facts']} facts") for r in tag_rows(base.facts.values()) if r["tag"].startswith(incomplete)]
+
+
+def complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Source ids starting with what was typed, with their short titles."""
+    base = _completion_base(ctx)
+    if base is None:
+        return []
+    from cqfacts.output import one_line
+
+    return [(s.id, one_line(s.short_title or s.title)[:80]) for s in base.sources.values()
+            if s.id.startswith(incomplete)]
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    from cqfacts.loader import KINDS
+
+    return [k for k in KINDS if k.startswith(incomplete)]
+
+
+def complete_style(incomplete: str) -> list[str]:
+    """Citation style names, for `cite --style` (autocompletion=complete_style)."""
+    return [s for s in CITATION_STYLES if s.startswith(incomplete)]
+
+
+def complete_format(incomplete: str) -> list[str]:
+    from cqfacts.output import FORMATS
+
+    return [f for f in FORMATS if f.startswith(incomplete)]
 
 
 # --- Options shared by commands -----------------------------------------------------------------------
 
-FactsOption = Annotated[Optional[Path], typer.Option(
+FactsOption = Annotated[Path | None, typer.Option(
     "--facts", help="Fact base: a TOML file or a folder of them (overrides the global --facts).",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array (same as --format json).")]
-FormatOption = Annotated[Optional[str], typer.Option(
+FormatOption = Annotated[str | None, typer.Option(
     "--format", "-f", help="table, json, ndjson, csv, tsv or markdown. [default: table on a terminal, tsv in a pipe]",
-    show_default=False)]
-FieldsOption = Annotated[Optional[str], typer.Option(
+    show_default=False, autocompletion=complete_format)]
+FieldsOption = Annotated[str | None, typer.Option(
     "--fields", help="Comma-separated fields to print, e.g. id,statement,period.", show_default=False)]
-TagOption = Annotated[Optional[list[str]], typer.Option("--tag", help="Only facts with this tag (repeatable).")]
-KindOption = Annotated[Optional[list[str]], typer.Option(
-    "--kind", help="Only facts of this kind: result, forecast, target, status, event, opinion (repeatable).")]
-YearOption = Annotated[Optional[list[int]], typer.Option("--year", help="Only facts about this year (repeatable).")]
-SourceOption = Annotated[Optional[list[str]], typer.Option("--source", help="Only facts from this source id (repeatable).")]
-EntityOption = Annotated[Optional[list[str]], typer.Option(
+TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Only facts with this tag (repeatable).",
+                                                        autocompletion=complete_tag)]
+KindOption = Annotated[list[str] | None, typer.Option(
+    "--kind", help="Only facts of this kind: result, forecast, target, status, event, opinion (repeatable).",
+    autocompletion=complete_kind)]
+YearOption = Annotated[list[int] | None, typer.Option("--year", help="Only facts about this year (repeatable).")]
+SourceOption = Annotated[list[str] | None, typer.Option(
+    "--source", help="Only facts from this source id (repeatable).", autocompletion=complete_source)]
+EntityOption = Annotated[list[str] | None, typer.Option(
     "--entity", help="Only facts naming this entity: id or any of its names (repeatable).")]
 PagerOption = Annotated[bool, typer.Option("--pager", help="Page long output on a terminal.")]
 
 
-def load_base(facts: Optional[Path] = None) -> FactBase:
+def load_base(facts: Path | None = None) -> FactBase:
     """The one way commands load a fact base: --facts, else the global --facts, else $CQFACTS_FACTS."""
     from cqfacts.loader import load
 
     return load(facts or SETTINGS.facts)
 
 
-def _select(base: FactBase, tag: Optional[list[str]], kind: Optional[list[str]], year: Optional[list[int]],
-            source: Optional[list[str]], entity: Optional[list[str]]) -> list[Fact]:
+def _select(base: FactBase, tag: list[str] | None, kind: list[str] | None, year: list[int] | None,
+            source: list[str] | None, entity: list[str] | None) -> list[Fact]:
     from cqfacts.loader import KINDS
 
     for k in kind or ():
@@ -120,9 +204,9 @@ def _fact_view(with_score: bool = False) -> Any:
                       baseline=Quantity(**base) if base else None).display
 
     columns = {
-        "id": Column("id", "ID", lambda r: r["id"], no_wrap=True),
+        "id": Column("id", "ID", lambda r: r["id"], no_wrap=True, style="cyan"),
         "statement": Column("statement", "Statement", lambda r: r["statement"], ratio=5),
-        "figure": Column("figure", "Key figure", figure, ratio=1),
+        "figure": Column("figure", "Key figure", figure, ratio=2),
         "when": Column("when", "When", lambda r: r.get("date") or r.get("period") or "", no_wrap=True),
         "kind": Column("kind", "Kind", lambda r: r["kind"], no_wrap=True),
         "quote": Column("quote", "Quote", lambda r: r["quote"], ratio=5),
@@ -138,16 +222,18 @@ def _fact_view(with_score: bool = False) -> Any:
     }
     default = ("id", "statement", "figure", "when")
     if with_score:
-        columns["score"] = Column("score", "Score", lambda r: r["score"], justify="right", no_wrap=True)
+        columns["score"] = Column("score", "Score", lambda r: r["score"], justify="right", no_wrap=True,
+                                  style="green")
         default = ("score", *default)
-    return View(columns=columns, default=default)
+    return View(columns=columns, default=default, empty="no facts found")
 
 
-def _emit(records: list[dict[str, Any]], view: Any, as_json: bool, fmt: Optional[str], fields: Optional[str],
+def _emit(records: list[dict[str, Any]], view: Any, as_json: bool, fmt: str | None, fields: str | None,
           pager: bool = False) -> None:
     from cqfacts.output import emit, resolve_format, wants_pager
 
-    emit(records, view, resolve_format(fmt, as_json), fields, color=SETTINGS.color, pager=wants_pager(pager))
+    emit(records, view, resolve_format(fmt, as_json), fields, color=SETTINGS.color,
+         pager=SETTINGS.pager and wants_pager(pager))
 
 
 # --- Commands -----------------------------------------------------------------------------------------
@@ -195,27 +281,28 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    ids: Annotated[list[str], typer.Argument(help="One or more fact ids.", show_default=False)],
-    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None,
+    ids: Annotated[list[str], typer.Argument(help="One or more fact ids.", show_default=False, metavar="ID...",
+                                             autocompletion=complete_fact_id)],
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
     facts: FactsOption = None,
 ) -> None:
     """Show everything known about facts: quote, source, paragraph, figures, entities.
 
-    Example: cqfacts show tianmu-1-first-phase-networking
+    Example: cqfacts show nev-production-sales-2023
+
+    On a terminal each fact is a panel; --json, --format or --fields print records like `list` does.
     """
     from cqfacts.output import resolve_format
 
     base = load_base(facts)
     found = [require_fact(base, fact_id) for fact_id in ids]
-    chosen = resolve_format(fmt, as_json)
-    if chosen == "table" and not fields:
-        from cqfacts.render import fact_panel
-        from cqfacts.output import print_renderable
+    if resolve_format(fmt, as_json) == "table" and not fields:
+        from cqfacts.output import print_renderable, wants_pager
+        from cqfacts.render import fact_panels
 
-        for fact in found:
-            print_renderable(fact_panel(base, fact), color=SETTINGS.color)
+        print_renderable(fact_panels(base, found), color=SETTINGS.color, pager=SETTINGS.pager and wants_pager(pager))
         return
-    _emit([base.fact_json(f) for f in found], _fact_view(), as_json, fmt, fields)
+    _emit([base.fact_json(f) for f in found], _fact_view(), as_json, fmt, fields, pager)
 
 
 def require_fact(base: FactBase, fact_id: str) -> Fact:
@@ -230,6 +317,95 @@ def require_fact(base: FactBase, fact_id: str) -> Fact:
         close = [f for f in base.facts if fact_id.casefold() in f][:3]
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'cqfacts list --fields id' lists the ids"
     raise CqfactsError(f"unknown fact id {fact_id!r}{hint}")
+
+
+@app.command("sources")
+def sources_command(
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    facts: FactsOption = None,
+) -> None:
+    """List the sources the facts come from, with how many facts cite each.
+
+    Example: cqfacts sources --fields id,title,published
+    """
+    from cqfacts.output import Column, View
+    from cqfacts.summary import source_rows
+
+    rows = source_rows(load_base(facts))
+    view = View(columns={
+        "id": Column("id", "ID", lambda r: r["id"], no_wrap=True, style="cyan"),
+        "title": Column("title", "Title", lambda r: r["title"], ratio=4),
+        "short_title": Column("short_title", "Short title", lambda r: r.get("short_title")),
+        "site": Column("site", "Site", lambda r: r["site"], ratio=2),
+        "publisher": Column("publisher", "Publisher", lambda r: r["publisher"]),
+        "authors": Column("authors", "Authors", lambda r: [_author_name(a) for a in r["authors"]]),
+        "published": Column("published", "Published", lambda r: r["published"], no_wrap=True),
+        "language": Column("language", "Lang.", lambda r: r["language"], no_wrap=True),
+        "original_language": Column("original_language", "Orig.", lambda r: r.get("original_language")),
+        "url": Column("url", "URL", lambda r: r.get("url")),
+        "accessed": Column("accessed", "Accessed", lambda r: r.get("accessed")),
+        "archive": Column("archive", "Archive", lambda r: r.get("archive")),
+        "note": Column("note", "Note", lambda r: r.get("note")),
+        "facts": Column("facts", "Facts", lambda r: r["facts"], justify="right", no_wrap=True),
+    }, default=("id", "title", "published", "facts"), empty="no sources in this fact base")
+    _emit(rows, view, as_json, fmt, fields, pager)
+    raise typer.Exit(EXIT_FOUND if rows else EXIT_NOTHING)
+
+
+def _author_name(author: dict[str, str]) -> str:
+    if "organization" in author:
+        return author["organization"]
+    return " ".join(p for p in (author.get("given"), author.get("family")) if p)
+
+
+@app.command("tags")
+def tags_command(
+    kind: KindOption = None, year: YearOption = None, source: SourceOption = None, entity: EntityOption = None,
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    facts: FactsOption = None,
+) -> None:
+    """List the tags of the facts with how many facts carry each, most used first.
+
+    Example: cqfacts tags --kind result
+    """
+    from cqfacts.output import Column, View
+    from cqfacts.summary import tag_rows
+
+    base = load_base(facts)
+    rows = tag_rows(_select(base, None, kind, year, source, entity))
+    view = View(columns={
+        "tag": Column("tag", "Tag", lambda r: r["tag"], no_wrap=True, style="cyan"),
+        "facts": Column("facts", "Facts", lambda r: r["facts"], justify="right", no_wrap=True),
+    }, default=("tag", "facts"), empty="no tagged facts found")
+    _emit(rows, view, as_json, fmt, fields, pager)
+    raise typer.Exit(EXIT_FOUND if rows else EXIT_NOTHING)
+
+
+@app.command("stats")
+def stats_command(
+    tag: TagOption = None, kind: KindOption = None, year: YearOption = None, source: SourceOption = None,
+    entity: EntityOption = None,
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    facts: FactsOption = None,
+) -> None:
+    """Summarise the fact base: facts in all, then by kind, tag, year and source.
+
+    Example: cqfacts stats --json | jq '.[] | select(.group == "year")'
+
+    A fact counts once for each of its tags and each year its period covers.
+    """
+    from cqfacts.output import Column, View
+    from cqfacts.summary import stats_rows
+
+    base = load_base(facts)
+    selected = _select(base, tag, kind, year, source, entity)
+    view = View(columns={
+        "group": Column("group", "By", lambda r: r["group"], no_wrap=True, style="bold"),
+        "value": Column("value", "Value", lambda r: r["value"], style="cyan"),
+        "facts": Column("facts", "Facts", lambda r: r["facts"], justify="right", no_wrap=True),
+    }, default=("group", "value", "facts"))
+    _emit(stats_rows(selected), view, as_json, fmt, fields, pager)
+    raise typer.Exit(EXIT_FOUND if selected else EXIT_NOTHING)
 
 
 @app.command("check")
@@ -271,29 +447,29 @@ def check_command(
 
 # --- Entry point --------------------------------------------------------------------------------------
 
-def main(argv: Optional[list[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the CLI: errors become one line on stderr and exit 2; Ctrl-C exits 130; no tracebacks."""
-    from cqfacts.output import error_line
+    from cqfacts.output import OutputClosed, error_line
 
     SETTINGS.debug = os.environ.get("CQFACTS_DEBUG", "") not in ("", "0")
     code: Any = 0
     try:
+        # Typer returns the code of typer.Exit, and turns Ctrl-C inside a command into 130.
         code = app(args=argv, prog_name="cqfacts", standalone_mode=False)
     except CqfactsError as exc:
         error_line(str(exc))
         code = exc.exit_code
-    except click_exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click_exceptions.ClickException as exc:
+    except ClickException as exc:  # usage errors, and `cqfacts` alone, which shows the help
         exc.show()
         code = EXIT_ERROR
-    except (KeyboardInterrupt, click_exceptions.Abort):
-        sys.stderr.write("\n")
+    except (KeyboardInterrupt, typer.Abort):
         code = 130
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputClosed):
         _quiet_broken_pipe()
         code = 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
         if SETTINGS.debug:
             import traceback
 

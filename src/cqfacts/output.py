@@ -2,16 +2,24 @@
 
 Data never goes through Rich markup: table cells are ``rich.text.Text``; JSON, CSV and TSV are written
 with ``json``/``csv`` to ``sys.stdout`` and never pass through a Console (Rich would wrap long lines).
-Everything a fact file holds is stripped of control characters before it reaches a terminal.
+
+What a fact file holds never reaches a terminal raw:
+
+- tables, panels, TSV, CSV, Markdown and error lines are text for terminals and line tools: ANSI escape
+  sequences are dropped and other control characters (and bidi overrides) are shown as ``?``;
+- JSON and NDJSON are lossless: every control character is written as a ``\\uXXXX`` escape, so a
+  consumer gets the exact value back and a terminal gets only printable text.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -19,9 +27,12 @@ from cqfacts.errors import CqfactsError
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
 
-# C0 and C1 controls (ANSI escape sequences start with ESC or CSI), bidi overrides excepted below.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls except tab and newline, and the bidi embeddings, overrides and isolates that can
+# make a terminal show text in another order than it is stored ("Trojan Source").
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ANSI_RE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+# json.dumps escapes U+0000-U+001F itself; these are the other characters a terminal may act on.
+_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
@@ -37,6 +48,26 @@ def one_line(text: str) -> str:
     return clean(" ".join(text.split())) if text else text
 
 
+def to_json(value: Any, indent: int | None = None) -> str:
+    """JSON text that round-trips exactly and holds no raw control character."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    # Outside strings JSON has only ASCII punctuation, so every match is inside a string: escape it there.
+    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class OutputClosed(Exception):
+    """The reader of stdout went away (``cqfacts list | head -1``): stop writing and exit quietly."""
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Turn a broken pipe into OutputClosed, which the entry point ends quietly with exit 0."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise OutputClosed() from None
+
+
 @dataclass(frozen=True)
 class Column:
     """A field of a record as shown in a table or a delimited row."""
@@ -47,6 +78,7 @@ class Column:
     ratio: int | None = None  # share of the free width for wrapped table columns
     no_wrap: bool = False
     justify: str = "left"
+    style: str = ""  # Rich style of the column in a table (colour only shows where colour is on)
 
 
 @dataclass
@@ -58,6 +90,7 @@ class View:
     title: str | None = None
     # Styles a table cell in place, e.g. the matched words of a search result: (record, column, Text).
     highlight: Callable[[dict[str, Any], str, Any], None] | None = field(default=None)
+    empty: str = "nothing found"  # the notice on stderr when a table would be empty
 
     def pick(self, fields: str | None) -> list[Column]:
         if not fields:
@@ -79,7 +112,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(cell_text(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return one_line(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     return one_line(str(value))
 
 
@@ -94,10 +127,10 @@ def resolve_format(fmt: str | None, as_json: bool, stream: TextIO | None = None)
             raise CqfactsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         return fmt
     stream = stream or sys.stdout
-    return "table" if _isatty(stream) else "tsv"
+    return "table" if isatty(stream) else "tsv"
 
 
-def _isatty(stream: TextIO) -> bool:
+def isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
@@ -109,54 +142,122 @@ def emit(records: Sequence[dict[str, Any]], view: View, fmt: str, fields: str | 
     """Write records in the chosen format. JSON formats carry whole records unless --fields picks."""
     out = out or sys.stdout
     columns = view.pick(fields) if (fields or fmt not in ("json", "ndjson")) else None
+    if fmt == "table":
+        assert columns is not None
+        if not records:
+            notice(view.empty)
+            return
+        con = console(out, color)
+        _print(con, fact_table(records, view, columns, width=con.width), pager)
+        return
+    with writing():
+        if pager:
+            buffer = io.StringIO()
+            write_text(records, columns, fmt, buffer)
+            page(buffer.getvalue())
+        else:
+            write_text(records, columns, fmt, out)
+
+
+def write_text(records: Sequence[dict[str, Any]], columns: list[Column] | None, fmt: str, out: TextIO) -> None:
+    """The machine formats: JSON, NDJSON, CSV, TSV and Markdown, through the standard writers."""
     if fmt in ("json", "ndjson"):
         rows = [{c.name: c.get(r) for c in columns} for r in records] if columns else list(records)
         if fmt == "json":
-            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+            out.write(to_json(rows, indent=2) + "\n")
         else:
-            out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            out.writelines(to_json(row) + "\n" for row in rows)
         return
     assert columns is not None
     if fmt == "tsv":
         for r in records:
             out.write("\t".join(cell_text(c.get(r)) for c in columns) + "\n")
-        return
-    if fmt == "csv":
+    elif fmt == "csv":
         import csv
 
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([c.name for c in columns])
         for r in records:
             writer.writerow([cell_text(c.get(r)) for c in columns])
-        return
-    if fmt == "markdown":
+    elif fmt == "markdown":
         out.write("| " + " | ".join(c.header for c in columns) + " |\n")
         out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
         for r in records:
             out.write("| " + " | ".join(cell_text(c.get(r)).replace("|", "\\|") for c in columns) + " |\n")
-        return
-    render_table(records, view, columns, out=out, color=color, pager=pager)
+    else:  # pragma: no cover - resolve_format admits only FORMATS
+        raise CqfactsError(f"unknown format {fmt!r}")
 
 
-def render_table(records: Sequence[dict[str, Any]], view: View, columns: list[Column],
-                 out: TextIO | None = None, color: bool | None = None, pager: bool = False) -> None:
+def fact_table(records: Sequence[dict[str, Any]], view: View, columns: list[Column], width: int = 80) -> Any:
+    """A Rich table no wider than the terminal: columns with a ratio wrap and share what the others leave."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, title=view.title, expand=False, show_lines=False, pad_edge=False)
-    for c in columns:
-        table.add_column(c.header, ratio=c.ratio, no_wrap=c.no_wrap, justify=c.justify,  # type: ignore[arg-type]
-                         overflow="fold" if not c.no_wrap else "ellipsis")
-    for r in records:
+    rows = [[cell_text(c.get(r)) for c in columns] for r in records]
+    natural = [max([cell_len(c.header), *(cell_len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
+    # A wrapped column should not break words (up to 15 cells long) when it can help it.
+    longest_word = [min(15, max((cell_len(w) for row in rows for w in row[i].split()), default=1))
+                    for i in range(len(columns))]
+    # Between two columns: one divider and a space of padding on each side; no outer edge.
+    widths = column_widths(natural, [c.ratio for c in columns], width - 3 * (len(columns) - 1), longest_word)
+    table = Table(box=box.SIMPLE_HEAD, title=Text(view.title) if view.title else None, show_edge=False,
+                  pad_edge=False, padding=(0, 1))
+    for c, w in zip(columns, widths, strict=True):
+        table.add_column(Text(c.header), width=w, justify=c.justify,  # type: ignore[arg-type]
+                         no_wrap=c.no_wrap and w >= natural[len(table.columns)], overflow="fold",
+                         style=c.style or None)
+    for record, row in zip(records, rows, strict=True):
         cells = []
-        for c in columns:
-            text = Text(cell_text(c.get(r)))
+        for c, value in zip(columns, row, strict=True):
+            text = Text(value)
             if view.highlight is not None:
-                view.highlight(r, c.name, text)
+                view.highlight(record, c.name, text)
             cells.append(text)
         table.add_row(*cells)
-    print_renderable(table, out=out, color=color, pager=pager)
+    return table
+
+
+def column_widths(natural: list[int], ratios: list[int | None], room: int,
+                  minimum: list[int] | None = None) -> list[int]:
+    """Content widths that fit ``room``: each column as wide as it needs while everything fits; else
+    the columns with a ratio (the wrapped text) keep at least a third of the room, the others fold
+    evenly from the widest down, and the ratio columns share the rest, none wider than it needs.
+    """
+    widths = list(natural)
+    if sum(widths) <= room:
+        return widths
+    fixed = [i for i, ratio in enumerate(ratios) if not ratio]
+    flexible = [i for i, ratio in enumerate(ratios) if ratio]
+    if not flexible:  # nothing to wrap: every column gives up width evenly from the widest down
+        fixed, flexible = [], list(range(len(natural)))
+        ratios = [1] * len(natural)
+    budget = room - min(sum(natural[i] for i in flexible), max(24, room // 3))
+    cap = max((natural[i] for i in fixed), default=0)
+    while cap > 6 and sum(min(natural[i], cap) for i in fixed) > budget:
+        cap -= 1
+    for i in fixed:
+        widths[i] = min(natural[i], cap)
+    left = room - sum(widths[i] for i in fixed)
+    # Share by ratio; a column that needs less than its share takes what it needs and frees the rest.
+    active = list(flexible)
+    while active:
+        total = sum(ratios[i] or 1 for i in active)
+        share = {i: left * (ratios[i] or 1) // total for i in active}
+        satisfied = [i for i in active if natural[i] <= share[i]]
+        if not satisfied:
+            for i in active:
+                widths[i] = max(4, share[i], minimum[i] if minimum else 0)
+            # Rounding leaves a little over, a minimum may take a little more: the widest column settles it.
+            widest = max(active, key=lambda i: widths[i])
+            widths[widest] = max(4, widths[widest] + left - sum(widths[i] for i in active))
+            break
+        for i in satisfied:
+            widths[i] = natural[i]
+            left -= natural[i]
+            active.remove(i)
+    return widths
 
 
 def console(out: TextIO | None = None, color: bool | None = None, stderr: bool = False) -> Any:
@@ -170,19 +271,49 @@ def console(out: TextIO | None = None, color: bool | None = None, stderr: bool =
 
 def print_renderable(renderable: Any, out: TextIO | None = None, color: bool | None = None,
                      pager: bool = False) -> None:
-    con = console(out, color)
-    if pager and con.is_terminal:
-        with con.pager(styles=color is not False):
+    """Print a Rich renderable for people, through the pager when asked and on a terminal."""
+    _print(console(out, color), renderable, pager)
+
+
+def _print(con: Any, renderable: Any, pager: bool) -> None:
+    with writing():
+        if pager and con.is_terminal:
+            with con.capture() as captured:
+                con.print(renderable)
+            page(captured.get())
+        else:
             con.print(renderable)
-    else:
-        con.print(renderable)
+
+
+def pager_command() -> str | None:
+    """The pager the user set: $CQFACTS_PAGER, else $PAGER."""
+    return os.environ.get("CQFACTS_PAGER") or os.environ.get("PAGER") or None
 
 
 def wants_pager(flag: bool) -> bool:
     """Page only on a terminal, and only when asked: --pager, or $CQFACTS_PAGER / $PAGER set."""
-    if not _isatty(sys.stdout):
+    if not isatty(sys.stdout):
         return False
-    return flag or bool(os.environ.get("CQFACTS_PAGER") or os.environ.get("PAGER"))
+    return flag or pager_command() is not None
+
+
+def page(text: str) -> None:
+    """Show text through the pager command (a shell command line, as git runs $GIT_PAGER)."""
+    import signal
+    import subprocess
+
+    command = pager_command() or "less"
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # as git does: colour passes, one screen does not wait for 'q'
+    # Ctrl-C belongs to the pager while it runs (less uses it to stop a search), not to us.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        sys.stdout.flush()
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=env, check=False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if done.returncode == 127:  # the shell found no such pager: show the text rather than lose it
+        sys.stdout.write(text)
 
 
 def error_line(message: str, stream: TextIO | None = None) -> None:
@@ -193,5 +324,6 @@ def error_line(message: str, stream: TextIO | None = None) -> None:
 
 
 def notice(message: str, stream: TextIO | None = None) -> None:
+    """A one-line remark for the person at the terminal, on stderr so it never mixes with data."""
     stream = stream or sys.stderr
     stream.write(f"cqfacts: {one_line(message)}\n")

@@ -8,6 +8,13 @@ from cqfacts.model import Fact, FactBase
 from cqfacts.output import clean
 
 
+def fact_panels(base: FactBase, facts: list[Fact]) -> Any:
+    """Several facts, one panel each, as one renderable (so a pager gets them all at once)."""
+    from rich.console import Group
+
+    return Group(*(fact_panel(base, fact) for fact in facts))
+
+
 def fact_panel(base: FactBase, fact: Fact) -> Any:
     """Everything known about a fact, as a titled panel: statement, quote, source, figures, names."""
     from rich.console import Group
@@ -16,7 +23,7 @@ def fact_panel(base: FactBase, fact: Fact) -> Any:
     from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(style="bold blue", no_wrap=True)
     grid.add_column()
 
     def row(label: str, value: str | None, style: str = "") -> None:
@@ -31,6 +38,8 @@ def fact_panel(base: FactBase, fact: Fact) -> Any:
     for figure in fact.figures:
         row("Figure", f"{figure.display}" + (f" ({figure.measure})" if figure.measure else ""))
     row("Source", f"{source.title} ({source.site}, {source.published_date.isoformat()})" if source else fact.source)
+    if source:
+        row("URL", source.url)
     row("Paragraph", str(fact.paragraph))
     for entity_id in fact.entities:
         entity = base.entities.get(entity_id)
@@ -41,4 +50,4 @@ def fact_panel(base: FactBase, fact: Fact) -> Any:
     row("Note", fact.note)
     body = Group(Text(clean(fact.statement), style="bold"), Text(""),
                  Text("“" + clean(fact.quote) + "”", style="italic"), Text(""), grid)
-    return Panel(body, title=Text(fact.id), title_align="left", expand=True)
+    return Panel(body, title=Text(fact.id, style="bold cyan"), title_align="left", expand=True)
