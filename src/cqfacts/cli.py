@@ -240,9 +240,15 @@ def _emit(records: list[dict[str, Any]], view: Any, as_json: bool, fmt: str | No
 
 @app.command("search")
 def search_command(
-    query: Annotated[str, typer.Argument(help="Words, names, numbers or a question.", show_default=False)],
+    query: Annotated[str | None, typer.Argument(
+        help="Words, names, numbers or a question; - reads one query a line from stdin.", show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
-    min_score: Annotated[float, typer.Option("--min-score", min=0, max=100, help="Drop results scoring below this (0-100).")] = 0.0,
+    min_score: Annotated[float, typer.Option(
+        "--min-score", min=0, max=100, help="Drop results scoring below this (0-100).")] = 0.0,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Show which query word matched which field of each result, and how.")] = False,
+    stdin: Annotated[bool, typer.Option(
+        "--stdin", help="Read one query a line from stdin; write one JSON line per query.")] = False,
     tag: TagOption = None, kind: KindOption = None, year: YearOption = None, source: SourceOption = None,
     entity: EntityOption = None,
     as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
@@ -250,16 +256,81 @@ def search_command(
 ) -> None:
     """Find facts by words, names, numbers or a question; best first.
 
-    Example: cqfacts search "Tianmu satellites"
+    Words match in any order, as typed, as another form of the word, as the start of a word, or with a
+    typo or two; numbers match with or without separators and scale words; aliases and Chinese names
+    match too. Exit 0 when something is found, 1 when nothing is, 2 on an error.
+
+    Example: cqfacts search "Tianmu satellites" --explain
     """
     from cqfacts.search import search
 
+    if (stdin or query == "-") and query not in (None, "-"):
+        raise CqfactsError("give a QUERY or --stdin, not both")
+    if query is None and not stdin:
+        raise CqfactsError("missing QUERY: give words to search for, or - to read queries from stdin")
     base = load_base(facts)
-    pool = _select(base, tag, kind, year, source, entity)
-    hits = search(base, query, facts=pool, limit=limit, min_score=min_score)
-    records = [{**base.fact_json(h.fact), "score": h.score} for h in hits]
-    _emit(records, _fact_view(with_score=True), as_json, fmt, fields, pager)
+    pool = _select(base, tag, kind, year, source, entity) if (tag or kind or year or source or entity) else None
+    if stdin or query == "-":
+        if fmt not in (None, "json", "ndjson"):
+            raise CqfactsError(f"--stdin writes JSON lines; --format {fmt} does not apply")
+        from cqfacts.output import to_json, writing
+
+        view, found = _search_view([], explain), False
+        columns = view.pick(fields) if fields else None
+        with writing():
+            for line in sys.stdin:
+                if not line.strip():
+                    continue
+                hits = search(base, line.strip(), facts=pool, limit=limit, min_score=min_score)
+                found = found or bool(hits)
+                rows = _search_records(base, hits, explain)
+                if columns:
+                    rows = [{c.name: c.get(r) for c in columns} for r in rows]
+                sys.stdout.write(to_json({"query": line.strip(), "results": rows}) + "\n")
+                sys.stdout.flush()  # a script reading the answers line by line gets each one at once
+        raise typer.Exit(EXIT_FOUND if found else EXIT_NOTHING)
+    from cqfacts.output import resolve_format
+
+    hits = search(base, query or "", facts=pool, limit=limit, min_score=min_score)
+    view = _search_view(hits, explain, table=resolve_format(fmt, as_json) == "table")
+    _emit(_search_records(base, hits, explain), view, as_json, fmt, fields, pager)
     raise typer.Exit(EXIT_FOUND if hits else EXIT_NOTHING)
+
+
+def _search_records(base: FactBase, hits: list[Any], explain: bool) -> list[dict[str, Any]]:
+    """Search results as records: the fact's JSON, its score and, with --explain, why it matched."""
+    return [{**base.fact_json(h.fact), "score": h.score,
+             **({"explain": [m.to_json() for m in h.matches]} if explain else {})} for h in hits]
+
+
+def _search_view(hits: list[Any], explain: bool, table: bool = False) -> Any:
+    """The fact view with the matched words highlighted in the statement and, with --explain, why each
+    result matched: under the statement in a table, as an "explain" field in the other formats."""
+    from cqfacts.output import Column
+    from cqfacts.search import Match
+
+    def why(record: dict[str, Any]) -> list[str]:
+        return [Match(**m).describe() for m in record.get("explain", [])]
+
+    view = _fact_view(with_score=True)
+    matched = {h.fact.id: h.terms for h in hits}
+
+    def highlight(record: dict[str, Any], column: str, text: Any) -> None:
+        from cqfacts.normalize import word_spans
+
+        if column != "statement":
+            return
+        for start, end in word_spans(text.plain, matched.get(record["id"], frozenset())):
+            text.stylize("bold yellow", start, end)
+        for line in why(record) if table else ():
+            text.append(f"\n↳ {line}", style="dim")
+
+    view.highlight = highlight
+    if explain:
+        view.columns["explain"] = Column("explain", "Why", why, ratio=3)
+        if not table:
+            view.default = (*view.default, "explain")
+    return view
 
 
 @app.command("list")
@@ -303,6 +374,144 @@ def show_command(
         print_renderable(fact_panels(base, found), color=SETTINGS.color, pager=SETTINGS.pager and wants_pager(pager))
         return
     _emit([base.fact_json(f) for f in found], _fact_view(), as_json, fmt, fields, pager)
+
+
+CITE_FORMATS = ("text", "markdown", "html")
+
+
+@app.command("cite")
+def cite_command(
+    ids: Annotated[list[str], typer.Argument(help="One or more fact ids.", show_default=False, metavar="ID...",
+                                             autocompletion=complete_fact_id)],
+    style: Annotated[str, typer.Option(
+        "--style", "-s", envvar="CQFACTS_STYLE", show_envvar=True, autocompletion=complete_style,
+        help="apa, mla, chicago (notes and bibliography), chicago-author-date, harvard, ieee; "
+             "or a file format: bibtex, biblatex, ris, csl-json.")] = "apa",
+    quote: Annotated[bool | None, typer.Option(
+        "--quote/--no-quote", help="Print the quotation. [default: yes, unless --in-text or --reference picks]",
+        show_default=False)] = None,
+    in_text: Annotated[bool, typer.Option("--in-text", help="Print the in-text citation (Chicago: the note).")] = False,
+    reference: Annotated[bool, typer.Option("--reference", help="Print the reference entry.")] = False,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="text, markdown (*italics*) or html (<i>italics</i>). [default: italics on a "
+                               "terminal, text in a pipe]", show_default=False)] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The source's URL, when the fact base lacks it.",
+                                               show_default=False)] = None,
+    accessed: Annotated[str | None, typer.Option(
+        "--accessed", help="When you read the source: YYYY-MM-DD or 'today'.", show_default=False)] = None,
+    copy: Annotated[bool, typer.Option("--copy", help="Also put the plain-text citation on the clipboard.")] = False,
+    as_json: JsonOption = False,
+    facts: FactsOption = None,
+) -> None:
+    """Quote facts and cite them in a style: quotation, in-text citation and reference entry.
+
+    Example: cqfacts cite nev-production-sales-2023 --style mla
+    """
+    from cqfacts.citation import check_style, cite, parse_accessed
+
+    check_style(style)
+    if fmt is not None and fmt not in CITE_FORMATS:
+        raise CqfactsError(f"unknown format {fmt!r}; choose one of {', '.join(CITE_FORMATS)}")
+    base = load_base(facts)
+    found = [require_fact(base, fact_id) for fact_id in ids]
+    result = cite(found, base.sources, style, url=url, accessed=parse_accessed(accessed) if accessed else None)
+    picked = in_text or reference
+    parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
+             "reference": reference or not picked}
+    if as_json:
+        _write_json_citations(result, parts, fmt or "text")
+    elif fmt is None and not result.machine and _stdout_is_terminal():
+        from cqfacts.output import console
+
+        console(color=SETTINGS.color).print(_citation_text(result, parts), soft_wrap=True)
+    else:
+        sys.stdout.write(_citation_lines(result, parts, fmt or "text"))
+    if copy:
+        from cqfacts.clipboard import copy as copy_to_clipboard
+        from cqfacts.output import notice
+
+        used = copy_to_clipboard(_citation_lines(result, parts, "text"))
+        notice(f"copied to the clipboard with {' and '.join(used)}" if used
+               else "no clipboard found (no terminal, pbcopy, wl-copy, xclip, xsel or clip.exe); nothing copied")
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _citation_blocks(result: Any, parts: dict[str, bool]) -> list[list[Any]]:
+    """What `cite` prints, as blocks of lines of Styled text: each fact's quotation and in-text citation
+    (one line: the passage as pasted; Chicago's note on its own line), then the reference entries."""
+    from cqfacts.citation import Styled
+
+    if result.machine:  # the file as it is, line by line (RIS lines end in CRLF, added when printed)
+        lines = result.document.rstrip("\r\n").split("\r\n" if result.style == "ris" else "\n")
+        return [[Styled.of(line) for line in lines]] if parts["reference"] else []
+    lines = []
+    for c in result.citations:
+        quote = c.quote if parts["quote"] else Styled()
+        note = c.in_text if parts["in_text"] else Styled()
+        if result.style == "chicago" or not (quote and note):
+            lines += [p for p in (quote, note) if p]
+        else:
+            lines.append(quote + " " + note)
+    blocks = [lines] if lines else []
+    if parts["reference"]:
+        blocks.append([r.entry for r in result.references])
+    return blocks
+
+
+def _citation_lines(result: Any, parts: dict[str, bool], fmt: str) -> str:
+    from cqfacts.output import clean
+
+    newline = "\r\n" if result.style == "ris" else "\n"
+    blocks = _citation_blocks(result, parts)
+    text = (newline * 2).join(newline.join(clean(line.render(fmt)) for line in block) for block in blocks)
+    return text + newline if text else ""
+
+
+def _citation_text(result: Any, parts: dict[str, bool]) -> Any:
+    """The terminal view: rich Text with italic spans (data never goes through markup)."""
+    from rich.text import Text
+
+    from cqfacts.output import clean
+
+    out = Text()
+    for b, block in enumerate(_citation_blocks(result, parts)):
+        if b:
+            out.append("\n\n")
+        for n, line in enumerate(block):
+            if n:
+                out.append("\n")
+            for piece, italic in line.pieces:
+                out.append(clean(piece), style="italic" if italic else "")
+    return out
+
+
+def _write_json_citations(result: Any, parts: dict[str, bool], fmt: str) -> None:
+    """--json: one object per fact ("type": "citation"), then one per source ("type": "reference")."""
+    import json
+
+    rows: list[dict[str, Any]] = []
+    # A machine format is a file of records: its JSON is the records, one per source.
+    for c in result.citations if (parts["quote"] or parts["in_text"]) and not result.machine else ():
+        row: dict[str, Any] = {"type": "citation", "id": c.fact.id, "source": c.fact.source, "style": result.style,
+                               "paragraph": c.fact.paragraph}
+        if parts["quote"]:
+            row["quote"] = c.quote.render(fmt)
+        if parts["in_text"]:
+            row["in_text"] = c.in_text.render(fmt)
+            row.update({name: value.render(fmt) for name, value in c.extras.items()})
+            row["note_number" if result.style == "chicago" else "number"] = (
+                c.note if result.style == "chicago" else c.number)
+        rows.append(row)
+    if parts["reference"]:
+        rows += [{"type": "reference", "source": r.source, "style": result.style, "key": r.key, "number": r.number,
+                  "reference": r.entry.plain() if result.machine else r.entry.render(fmt)} for r in result.references]
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
 
 
 def require_fact(base: FactBase, fact_id: str) -> Fact:

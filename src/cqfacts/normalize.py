@@ -41,6 +41,7 @@ _TERM_RE = re.compile(
     r"|(?P<word>[^\W\d_]+)"
 )
 _COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+_CJK_RE = re.compile(f"[{_CJK}]")
 # A word as written in the original text, for highlighting: numbers with their separators, and words
 # with an apostrophe ("Chongqing’s").
 _RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -84,7 +85,7 @@ def is_number(term: str) -> bool:
 
 
 def is_cjk(term: str) -> bool:
-    return bool(term) and re.match(f"[{_CJK}]", term) is not None
+    return _CJK_RE.match(term) is not None
 
 
 def tokens(folded: str) -> Iterator[tuple[str, str]]:

@@ -123,6 +123,7 @@ class _Builder:
         self.fields: list[tuple[str, float, bool]] = []
         self.codes: dict[tuple[str, float, bool], int] = {}
         self.lengths: list[int] = []
+        self.known: dict[str, list[str]] = {}  # the terms of texts many facts share: entity names, tags
 
     def add(self, number: int, text: str | Iterable[str], label: str, weight: float, alias: bool = False) -> None:
         key = (label, weight, alias)
@@ -130,18 +131,24 @@ class _Builder:
         if code is None:
             code = self.codes[key] = len(self.fields)
             self.fields.append(key)
-        found = terms(text) if isinstance(text, str) else text
+        if isinstance(text, str):
+            found = self.known.get(text)
+            if found is None:
+                found = self.known[text] = terms(text)
+        else:
+            found = list(text)
         self.lengths[number] += len(found)
+        postings, fields = self.postings, self.fields
         for term in found:
-            seen = self.postings.setdefault(term, {})
+            seen = postings.get(term)
+            if seen is None:
+                postings[term] = {number: (code, 1)}
+                continue
             old = seen.get(number)
             if old is None:
                 seen[number] = (code, 1)
-            # Keep the best place; between equals the first added (a name before an alias).
-            elif self.fields[old[0]][1] < weight:
-                seen[number] = (code, old[1] + 1)
-            else:
-                seen[number] = (old[0], old[1] + 1)
+            else:  # keep the best place; between equals the first added (a name before an alias)
+                seen[number] = (code if fields[old[0]][1] < weight else old[0], old[1] + 1)
 
 
 def build_index(base: FactBase) -> SearchIndex:
