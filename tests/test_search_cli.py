@@ -137,6 +137,9 @@ def test_explain_in_a_table_is_printed_under_the_statement(mini_path: str) -> No
 def test_explain_can_be_picked_as_a_field(mini_path: str) -> None:
     result = search(mini_path, "Seres", "--explain", "--fields", "id,explain", "--format", "csv", "-n", "1")
     assert result.stdout.splitlines() == ["id,explain", "thalys-exports,seres (exact) in entity:seres"]
+    result = search(mini_path, "Seres", "--explain", "--fields", "id,explain", "--format", "ndjson", "-n", "1")
+    assert result.json() == {"id": "thalys-exports",
+                             "explain": [{"word": "seres", "field": "entity:seres", "how": "exact", "term": "seres"}]}
 
 
 # --- Highlighting -----------------------------------------------------------------------------------------

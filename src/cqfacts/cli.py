@@ -275,7 +275,7 @@ def search_command(
             raise CqfactsError(f"--stdin writes JSON lines; --format {fmt} does not apply")
         from cqfacts.output import to_json, writing
 
-        view, found = _search_view([], explain), False
+        view, found = _search_view([], explain, "json"), False
         columns = view.pick(fields) if fields else None
         with writing():
             for line in sys.stdin:
@@ -292,7 +292,7 @@ def search_command(
     from cqfacts.output import resolve_format
 
     hits = search(base, query or "", facts=pool, limit=limit, min_score=min_score)
-    view = _search_view(hits, explain, table=resolve_format(fmt, as_json) == "table")
+    view = _search_view(hits, explain, resolve_format(fmt, as_json))
     _emit(_search_records(base, hits, explain), view, as_json, fmt, fields, pager)
     raise typer.Exit(EXIT_FOUND if hits else EXIT_NOTHING)
 
@@ -303,9 +303,10 @@ def _search_records(base: FactBase, hits: list[Any], explain: bool) -> list[dict
              **({"explain": [m.to_json() for m in h.matches]} if explain else {})} for h in hits]
 
 
-def _search_view(hits: list[Any], explain: bool, table: bool = False) -> Any:
+def _search_view(hits: list[Any], explain: bool, fmt: str) -> Any:
     """The fact view with the matched words highlighted in the statement and, with --explain, why each
-    result matched: under the statement in a table, as an "explain" field in the other formats."""
+    result matched: under the statement in a table, as an "explain" field in the other formats (in JSON
+    as objects, in text formats as readable lines)."""
     from cqfacts.output import Column
     from cqfacts.search import Match
 
@@ -322,13 +323,15 @@ def _search_view(hits: list[Any], explain: bool, table: bool = False) -> Any:
             return
         for start, end in word_spans(text.plain, matched.get(record["id"], frozenset())):
             text.stylize("bold yellow", start, end)
-        for line in why(record) if table else ():
+        for line in why(record) if fmt == "table" else ():
             text.append(f"\n↳ {line}", style="dim")
 
     view.highlight = highlight
     if explain:
-        view.columns["explain"] = Column("explain", "Why", why, ratio=3)
-        if not table:
+        structured = fmt in ("json", "ndjson")
+        view.columns["explain"] = Column("explain", "Why", (lambda r: r.get("explain", [])) if structured else why,
+                                         ratio=3)
+        if fmt != "table":
             view.default = (*view.default, "explain")
     return view
 
