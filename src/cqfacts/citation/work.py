@@ -1,0 +1,63 @@
+"""A source as a citation sees it: the fact base's record plus what the writer adds (--url, --accessed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cqfacts.model import Author, Source
+
+
+@dataclass(frozen=True)
+class Work:
+    source: Source
+    url: str | None = None
+    accessed: dt.date | None = None
+
+    @classmethod
+    def of(cls, source: Source, url: str | None = None, accessed: dt.date | None = None) -> Work:
+        """The writer's --url and --accessed win over the fact base's; neither is ever invented."""
+        return cls(source, url or source.url, accessed or source.accessed)
+
+    @property
+    def authors(self) -> tuple[Author, ...]:
+        return self.source.authors
+
+    @property
+    def persons(self) -> bool:
+        return all(a.is_person for a in self.authors)
+
+    @property
+    def published(self) -> dt.date:
+        return self.source.published_date
+
+    @property
+    def year(self) -> str:
+        return str(self.published.year)
+
+    @property
+    def title(self) -> str:
+        return self.source.title
+
+    @property
+    def site(self) -> str:
+        return self.source.site
+
+    @property
+    def publisher(self) -> str:
+        return self.source.publisher
+
+    @property
+    def short_title(self) -> str:
+        """The curator's short title, else the main title (before any subtitle); never a guessed cut."""
+        if self.source.short_title:
+            return self.source.short_title
+        return re.split(r":\s+|\s*—\s*", self.title, maxsplit=1)[0]
+
+    @property
+    def group_author(self) -> str | None:
+        """The organisation, when one organisation is the only author."""
+        if len(self.authors) == 1 and not self.authors[0].is_person:
+            return self.authors[0].display
+        return None
