@@ -306,6 +306,27 @@ def test_a_subset_is_ranked_with_the_whole_base_weights(mini: object) -> None:
     assert search(mini, "new energy vehicles exports", facts=[]) == []  # type: ignore[arg-type]
 
 
+def test_candidates_of_a_base_not_yet_indexed_are_indexed_alone() -> None:
+    from cqfacts import search as search_module
+
+    base = load_mini_again()
+    candidates = [base.facts["thalys-exports"], base.facts["nev-2023"]]
+    hits = search(base, "new energy vehicles", facts=candidates, limit=None)  # type: ignore[arg-type]
+    assert sorted(h.fact.id for h in hits) == ["nev-2023", "thalys-exports"]
+    assert search_module._cached_index(base) is None  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="facts not in the index: trade-1500000"):
+        search(base, "vehicles", facts=[base.facts["trade-1500000"]], index=build_index(base, candidates))  # type: ignore[arg-type]
+
+
+def load_mini_again() -> object:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "facts.toml"
+        path.write_text(MINI, encoding="utf-8")
+        return load(path)
+
+
 def test_the_index_is_plain_picklable_data(mini: object) -> None:
     index = build_index(mini)  # type: ignore[arg-type]
     again = pickle.loads(pickle.dumps(index))

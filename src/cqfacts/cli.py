@@ -262,7 +262,7 @@ def search_command(
 
     Example: cqfacts search "Tianmu satellites" --explain
     """
-    from cqfacts.search import search
+    from cqfacts.search import index_for, search
 
     if (stdin or query == "-") and query not in (None, "-"):
         raise CqfactsError("give a QUERY or --stdin, not both")
@@ -270,6 +270,7 @@ def search_command(
         raise CqfactsError("missing QUERY: give words to search for, or - to read queries from stdin")
     base = load_base(facts)
     pool = _select(base, tag, kind, year, source, entity) if (tag or kind or year or source or entity) else None
+    index_for(base)  # filtered or not, words weigh by their rarity in the whole base
     if stdin or query == "-":
         if fmt not in (None, "json", "ndjson"):
             raise CqfactsError(f"--stdin writes JSON lines; --format {fmt} does not apply")
