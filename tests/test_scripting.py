@@ -46,6 +46,7 @@ def plain(tmp_path: Path) -> str:
     (("list",), "fact"),
     (("show", "supporting-rate-2025", "nev-output-2023"), "fact"),
     (("search", "vehicles"), "searchResult"),
+    (("search", "vehicles", "--explain"), "searchResult"),
     (("sources",), "source"),
     (("tags",), "tag"),
     (("stats",), "statsRow"),

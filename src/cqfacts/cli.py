@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -623,13 +623,13 @@ def stats_command(
 
 @app.command("check")
 def check_command(
-    path: Annotated[Optional[Path], typer.Argument(
+    path: Annotated[Path | None, typer.Argument(
         help="Fact base to check: a TOML file or a folder. [default: --facts, $CQFACTS_FACTS or the shipped base]",
         show_default=False)] = None,
-    source_text: Annotated[Optional[Path], typer.Option(
+    source_text: Annotated[Path | None, typer.Option(
         "--source", help="Archived text of a source: each of its quotes must occur there verbatim, in its paragraph.",
         show_default=False)] = None,
-    source_id: Annotated[Optional[str], typer.Option(
+    source_id: Annotated[str | None, typer.Option(
         "--source-id", help="Which source --source is the text of. [default: the source whose archive names the file]",
         show_default=False)] = None,
     facts: FactsOption = None,
@@ -654,8 +654,9 @@ def check_command(
         sys.stderr.write(f"cqfacts: {len(problems)} problem{'s' if len(problems) != 1 else ''} found\n")
         raise typer.Exit(EXIT_ERROR)
     checked = f", quotes checked against {source_text}" if source_text else ""
+    files = f"{len(base.files)} file{'s' if len(base.files) != 1 else ''}"
     sys.stderr.write(f"cqfacts: ok: {len(base.facts)} facts, {len(base.sources)} sources, "
-                     f"{len(base.entities)} entities in {len(base.files)} file{'s' if len(base.files) != 1 else ''}{checked}\n")
+                     f"{len(base.entities)} entities in {files}{checked}\n")
 
 
 # --- Entry point --------------------------------------------------------------------------------------
