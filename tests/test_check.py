@@ -322,3 +322,16 @@ def test_source_check_unreadable_text(tmp_path):
     result = check(path, "--source", str(tmp_path / "missing.txt"))
     assert result.exit_code == 2
     assert "missing.txt: cannot read the source text" in result.stderr
+
+
+def test_key_figure_reads_naturally(tmp_path):
+    figures = ('figures = [{ value = 1, unit = "years", comparator = "about" }]\n'
+               '[facts.second-fact]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 2\nkind = "target"\n'
+               'figures = [{ value = 50, unit = "percent", comparator = "more-than", baseline = { value = 30, comparator = "about" } }]\n'
+               '[facts.third-fact]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 2\nkind = "result"\n'
+               'figures = [{ value = 76900000000, unit = "yuan" }]\n')
+    path = write(tmp_path, VALID + figures)
+    result = run("list", "--facts", str(path), "--fields", "id,figure", "--format", "tsv")
+    assert result.stdout == ("first-fact\tabout 1 year\n"
+                             "second-fact\tabout 30 → more than 50 percent\n"
+                             "third-fact\t76.9 billion yuan\n")

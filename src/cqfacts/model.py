@@ -141,7 +141,9 @@ class Figure:
     @property
     def display(self) -> str:
         """A short human form: 'more than 500,000 vehicles', 'about 30 → more than 50 percent'."""
-        text = f"{_COMPARATOR_WORDS.get(self.comparator or 'exactly', '')}{format_number(self.value)} {self.unit}"
+        # Units are written as plurals ("years", "satellites"); one of them reads "about 1 year".
+        unit = self.unit[:-1] if self.value == 1 and self.unit.endswith("s") and len(self.unit) > 3 else self.unit
+        text = f"{_COMPARATOR_WORDS.get(self.comparator or 'exactly', '')}{format_number(self.value)} {unit}"
         if self.baseline:
             base = self.baseline
             text = (f"{_COMPARATOR_WORDS.get(base.comparator or 'exactly', '')}{format_number(base.value)}"
