@@ -122,3 +122,15 @@ def base() -> Any:
 
 def needs_source() -> Any:
     return pytest.mark.skipif(not SOURCE_TEXT.exists(), reason="../shared/source is not beside the repository")
+
+
+# --- Hypothesis profiles: small and bounded in CI, long by hand -------------------------------------------
+# HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz*.py   runs each property on many more inputs.
+# The deadline is a hang guard per example, not a timing assertion: a hang or a quadratic blow-up trips it.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=40, deadline=10_000, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=2_000, deadline=10_000, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
+import reprlib
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,9 +29,12 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 SCHEMA_VERSION = 1
 ENV_FACTS = "CQFACTS_FACTS"
 
+# The JSON Schema's patterns. Use fullmatch, never match: "$" also matches before a final newline, so
+# match() let "nev\n" pass as an id.
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")
+# ASCII digits only, as in the JSON Schema: Python's \d also takes "٢٠٢٣".
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$", re.ASCII)
 URL_RE = re.compile(r"^https?://\S+$")
 
 KINDS = ("result", "forecast", "target", "status", "event", "opinion")
@@ -112,45 +117,104 @@ SECTION_OF = {"sources": "source", "entities": "entity", "facts": "fact"}
 
 # --- Where keys are: line numbers for messages ---------------------------------------------------------
 
-_HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]#]+?)\s*\]\s*(?:#.*)?$")
-_KEY_RE = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+# TOML's own grammar, per line: only LF ends a line (U+2028 or a form feed inside a string does not), keys may be
+# quoted and dotted, and strings and multi-line arrays may hold anything that looks like a header or a key.
+# Each pattern is matched at a position and cannot backtrack far, so a 50 MB line scans in linear time.
+_KEY_PART_RE = re.compile(r"""[ \t]*([A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*')[ \t]*""")
+_VALUE_TOKEN_RE = re.compile(r'"""|\'\'\'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*\'|[\[\]{}#]')
+_MULTILINE_END_RE = {
+    '"""': re.compile(r'[^"\\]*(?:(?:\\.|\\$|""?(?!"))[^"\\]*)*"""(?:"{0,2})'),
+    "'''": re.compile(r"[^']*(?:''?(?!')[^']*)*'''(?:'{0,2})"),
+}
 
 
-def _split_dotted(name: str) -> tuple[str, ...]:
-    parts = re.findall(r"""\s*(?:"([^"]*)"|'([^']*)'|([^.\s"']+))\s*(?:\.|$)""", name)
-    return tuple(a or b or c for a, b, c in parts)
+def _key_path(line: str, pos: int) -> tuple[tuple[str, ...], int]:
+    """The dotted key starting at pos (quotes removed, escapes decoded) and where it ends; () when none."""
+    parts: list[str] = []
+    while True:
+        part = _KEY_PART_RE.match(line, pos)
+        if not part:
+            return (), pos
+        word, pos = part.group(1), part.end()
+        if word[0] == '"':
+            try:
+                word = next(iter(tomllib.loads(f"{word} = 0")))
+            except (tomllib.TOMLDecodeError, StopIteration):
+                return (), pos
+        elif word[0] == "'":
+            word = word[1:-1]
+        parts.append(word)
+        if not line.startswith(".", pos):
+            return tuple(parts), pos
+        pos += 1
 
 
 class LineIndex:
     """Maps table paths and their keys to line numbers by scanning the TOML text.
 
-    tomllib gives no positions, so this reads headers and ``key =`` lines itself; values that span
-    lines (multi-line strings and arrays) are skipped well enough for messages, and anything it cannot
-    place falls back to the table's header line.
+    tomllib gives no positions, so this reads headers and ``key =`` lines itself, skipping what is inside
+    strings (multi-line ones too), comments and arrays that span lines; anything it cannot place falls back
+    to the table's header line. For files too deep to parse it notes ``deepest``, the line where brackets
+    nest deepest, and ``dottiest``, the line with the most dots outside strings (key parts, in TOML).
     """
 
     def __init__(self, text: str):
         self.tables: dict[tuple[str, ...], int] = {}
         self.keys: dict[tuple[str, ...], dict[str, int]] = {}
+        self.deepest = self.dottiest = 1
+        self.most_dots = 0
+        self._depth = self._max_depth = 0
+        self._multiline: str | None = None
         current: tuple[str, ...] = ()
-        in_multiline: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
-                continue
-            header = _HEADER_RE.match(line)
-            if header and not line.lstrip().startswith("[["):
-                current = _split_dotted(header.group(1))
-                self.tables.setdefault(current, number)
-                continue
-            key = _KEY_RE.match(line)
-            if key:
-                name = key.group(1) or key.group(2) or key.group(3)
-                self.keys.setdefault(current, {}).setdefault(name, number)
-                for quotes in ('"""', "'''"):
-                    if line.count(quotes) % 2 == 1:
-                        in_multiline = quotes
+        for number, line in enumerate(text.split("\n"), start=1):
+            pos, dots = 0, 0
+            if self._multiline:
+                end = _MULTILINE_END_RE[self._multiline].match(line)
+                if not end:
+                    continue
+                self._multiline, pos = None, end.end()
+            elif self._depth == 0:
+                pos = len(line) - len(line.lstrip(" \t"))
+                if line.startswith("[", pos):
+                    path, _ = _key_path(line, pos + 2 if line.startswith("[[", pos) else pos + 1)
+                    if path:
+                        current = path
+                        self.tables.setdefault(current, number)
+                        self._count_dots(len(path) - 1, number)
+                    continue
+                path, pos = _key_path(line, pos)
+                if not path or not line.startswith("=", pos):
+                    continue
+                for i, name in enumerate(path):  # a.b.c = 1 also places the tables a and a.b
+                    self.keys.setdefault(current + path[:i], {}).setdefault(name, number)
+                pos, dots = pos + 1, len(path) - 1
+            self._count_dots(dots + self._scan_value(line, pos, number), number)
+
+    def _count_dots(self, dots: int, number: int) -> None:
+        if dots > self.most_dots:
+            self.most_dots, self.dottiest = dots, number
+
+    def _scan_value(self, line: str, pos: int, number: int) -> int:
+        """Follow brackets and strings to the end of the line (does a string or an array go on?); count dots."""
+        dots = 0
+        while True:
+            token = _VALUE_TOKEN_RE.search(line, pos)
+            dots += line.count(".", pos, token.start() if token else len(line))
+            if not token or token.group() == "#":
+                return dots
+            text, pos = token.group(), token.end()
+            if text in _MULTILINE_END_RE:
+                end = _MULTILINE_END_RE[text].match(line, pos)
+                if not end:
+                    self._multiline = text
+                    return dots
+                pos = end.end()
+            elif text in "[{":
+                self._depth += 1
+                if self._depth > self._max_depth:
+                    self._max_depth, self.deepest = self._depth, number
+            elif text in "]}":
+                self._depth = max(0, self._depth - 1)
 
     def origin(self, file: str, path: tuple[str, ...]) -> Origin:
         line = self.tables.get(path, 0)
@@ -158,6 +222,10 @@ class LineIndex:
         if not line and len(path) > 1:  # a table written inline or with dotted keys
             line = self.keys.get(path[:-1], {}).get(path[-1], 0)
         return Origin(file=file, line=line, key_lines=key_lines)
+
+
+# read_document scans a file before parsing it and check_document after: one scan serves both.
+_line_index = functools.lru_cache(maxsize=1)(LineIndex)
 
 
 # --- Reading files -------------------------------------------------------------------------------------
@@ -196,6 +264,7 @@ def fact_files(path: Path) -> list[Path]:
 
 
 _TOML_POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+MAX_DOTS = 10_000
 
 
 def read_document(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]]:
@@ -213,13 +282,20 @@ def read_document(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]
         line = raw[: exc.start].count(b"\n") + 1
         message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         return "", None, [Problem(name, line, "", message)]
+    lines = _line_index(text)
+    if lines.most_dots > MAX_DOTS:
+        # tomllib takes time quadratic in the parts of a dotted key: [a.a.a...] with a million parts would hang.
+        return text, None, [Problem(name, lines.dottiest, "", f"{lines.most_dots:,} dots outside strings on one line: "
+                                    "a key this deeply dotted (or a list this long) is too big to read")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         pos = _TOML_POS_RE.search(message)
-        line = int(pos.group(1)) if pos else 0
-        message = _TOML_POS_RE.sub("", message).strip().rstrip(".")
+        # "(at end of document)": the last line, as an editor numbers it.
+        line = int(pos.group(1)) if pos else text.count("\n") + (not text.endswith("\n") or not text)
+        message = _TOML_POS_RE.sub("", message).replace("(at end of document)", "at the end of the file")
+        message = message.strip().rstrip(".")
         if pos:
             message += f" (column {pos.group(2)})"
         message = f"TOML syntax error: {message[:1].lower()}{message[1:]}"
@@ -227,7 +303,8 @@ def read_document(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]
             message += "; ids must be unique: rename one of them"
         return text, None, [Problem(name, line, "", message)]
     except RecursionError:
-        return text, None, [Problem(name, 0, "", "TOML nesting too deep to read")]
+        message = "TOML nesting too deep to read: nest arrays and tables less"
+        return text, None, [Problem(name, lines.deepest, "", message)]
     return text, data, []
 
 
@@ -256,7 +333,7 @@ class _Checker:
         for key, value in data.items():
             key_line = key_lines.get(key, line)
             if key not in spec:
-                self.add(key_line, item, f"unknown key {where.strip() + '.' if where else ''}{key!r}"
+                self.add(key_line, item, f"unknown key {where.strip() + '.' if where else ''}{_shown(key)}"
                          f"{_did_you_mean(key, spec)}")
                 ok = False
                 continue
@@ -267,7 +344,7 @@ class _Checker:
                 values[key] = converted
         for key, rule in spec.items():
             if rule.required and key not in data:
-                self.add(line, item, f"missing required key {(label + '.') if label else ''}{key!r}")
+                self.add(line, item, f"missing required key {(label + '.') if label else ''}{_shown(key)}")
                 ok = False
         return values if ok else None
 
@@ -282,14 +359,15 @@ class _Checker:
                 return bad(f"must be a string, not {_type_name(value)}")
             if not value.strip():
                 return bad("must not be empty")
-            if kind == "id" and not ID_RE.match(value):
-                return bad(f"{value!r} is not a valid id (lower-case letters, digits and hyphens)")
-            if kind == "language" and not LANGUAGE_RE.match(value):
-                return bad(f"{value!r} is not a language tag such as 'en' or 'zh'")
-            if kind == "url" and not URL_RE.match(value):
-                return bad(f"{value!r} is not an http(s) URL")
+            if kind == "id" and not ID_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not a valid id (lower-case letters, digits and hyphens)")
+            if kind == "language" and not LANGUAGE_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not a language tag such as 'en' or 'zh'")
+            if kind == "url" and not URL_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not an http(s) URL")
             if kind == "enum" and value not in rule.choices:
-                return bad(f"{value!r} is not one of {', '.join(rule.choices)}{_did_you_mean(value, rule.choices)}")
+                choices = ", ".join(rule.choices)
+                return bad(f"{_shown(value)} is not one of {choices}{_did_you_mean(value, rule.choices)}")
             if kind == "partial_date":
                 problem = _partial_date_problem(value)
                 if problem:
@@ -338,9 +416,9 @@ class _Checker:
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value) if len(value) == 10 else bad(
-                    f"{value!r} is not a date; write YYYY-MM-DD")
+                    f"{_shown(value)} is not a date; write YYYY-MM-DD")
             except ValueError:
-                return bad(f"{value!r} is not a valid date; write YYYY-MM-DD")
+                return bad(f"{_shown(value)} is not a valid date; write YYYY-MM-DD")
         return bad(f"must be a date (YYYY-MM-DD), not {_type_name(value)}")
 
 
@@ -348,8 +426,9 @@ _INVALID = object()
 
 
 def _partial_date_problem(value: str) -> str | None:
-    if not PARTIAL_DATE_RE.match(value):
-        return f"{value!r} is not a year, month or day (YYYY, YYYY-MM, YYYY-MM-DD) or a range of two joined by '/'"
+    if not PARTIAL_DATE_RE.fullmatch(value):
+        return (f"{_shown(value)} is not a year, month or day (YYYY, YYYY-MM, YYYY-MM-DD)"
+                " or a range of two joined by '/'")
     ends = value.split("/")
     for part in ends:
         try:
@@ -358,9 +437,9 @@ def _partial_date_problem(value: str) -> str | None:
             elif len(part) == 10:
                 dt.date.fromisoformat(part)
         except ValueError:
-            return f"{value!r} is not a valid date"
+            return f"{_shown(value)} is not a valid date"
     if len(ends) == 2 and ends[1] < ends[0][: len(ends[1])]:
-        return f"{value!r} ends before it starts"
+        return f"{_shown(value)} ends before it starts"
     return None
 
 
@@ -376,7 +455,18 @@ def _type_name(value: Any) -> str:
     return {int: "a whole number", float: "a number", str: "a string"}.get(type(value), type(value).__name__)
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 60, 60, 4, 4
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it, cut short: a 50 MB string must not make a 50 MB error line."""
+    return _REPR.repr(value)
+
+
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if len(word) > 100:  # difflib is quadratic in the length; no id or key is that long
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -423,21 +513,21 @@ class _References:
 def check_document(file: str, text: str, data: dict[str, Any]
                    ) -> tuple[dict[str, dict[str, Any]], list[_References], list[Problem]]:
     """Validate one parsed file; return its valid items by section, the facts' references, and its problems."""
-    checker = _Checker(file, LineIndex(text))
+    checker = _Checker(file, _line_index(text))
     items: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
     refs: list[_References] = []
     top_keys = checker.lines.keys.get((), {})
     for key in data:
         if key not in TOP_LEVEL:
             line = top_keys.get(key) or checker.lines.tables.get((key,), 0) or _first_table_line(checker.lines, key)
-            checker.add(line, "", f"unknown top-level key {key!r}{_did_you_mean(key, TOP_LEVEL)};"
+            checker.add(line, "", f"unknown top-level key {_shown(key)}{_did_you_mean(key, TOP_LEVEL)};"
                         " expected schema_version, [sources.ID], [entities.ID], [facts.ID]")
     version = data.get("schema_version")
     if version is None:
         checker.add(1, "", f"missing schema_version; add 'schema_version = {SCHEMA_VERSION}' at the top")
     elif version != SCHEMA_VERSION or isinstance(version, bool):
         checker.add(top_keys.get("schema_version", 1), "",
-                    f"schema_version {version!r} is not supported; this cqfacts reads version {SCHEMA_VERSION}")
+                    f"schema_version {_shown(version)} is not supported; this cqfacts reads version {SCHEMA_VERSION}")
     for section, spec_name in SECTION_OF.items():
         table = data.get(section)
         if table is None:
@@ -448,15 +538,17 @@ def check_document(file: str, text: str, data: dict[str, Any]
         for item_id, body in table.items():
             path = (section, item_id)
             origin = checker.lines.origin(file, path)
-            item = item_id if section == "facts" else f"{section}.{item_id}"
-            if not ID_RE.match(item_id):
-                checker.add(origin.line, item, "is not a valid id: use lower-case letters, digits and hyphens")
+            if not ID_RE.fullmatch(item_id):
+                shown = _shown(item_id)
+                checker.add(origin.line, shown if section == "facts" else f"{section}.{shown}",
+                            "is not a valid id: use lower-case letters, digits and hyphens")
                 continue
+            item = item_id if section == "facts" else f"{section}.{item_id}"
             if section == "facts" and isinstance(body, dict):
                 source, entities = body.get("source"), body.get("entities")
                 refs.append(_References(
-                    item_id, origin, source if isinstance(source, str) and ID_RE.match(source) else None,
-                    tuple(e for e in entities if isinstance(e, str) and ID_RE.match(e))
+                    item_id, origin, source if isinstance(source, str) and ID_RE.fullmatch(source) else None,
+                    tuple(e for e in entities if isinstance(e, str) and ID_RE.fullmatch(e))
                     if isinstance(entities, list) else ()))
             values = checker.table(spec_name, body, item, path, origin.line)
             if values is None:
@@ -518,12 +610,13 @@ def cross_check(base: FactBase, refs: list[_References]) -> list[Problem]:
     for ref in refs:
         origin = ref.origin
         if ref.source is not None and ref.source not in base.sources:
+            hint = _did_you_mean(ref.source, base.sources)
             problems.append(Problem(origin.file, origin.line_of("source"), ref.fact_id,
-                                    f"source {ref.source!r} is not defined{_did_you_mean(ref.source, base.sources)};"
+                                    f"source {_shown(ref.source)} is not defined{hint};"
                                     " add a [sources.ID] table or fix the id"))
         for entity in ref.entities:
             if entity not in base.entities:
                 problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
-                                        f"entity {entity!r} is not defined{_did_you_mean(entity, base.entities)};"
+                                        f"entity {_shown(entity)} is not defined{_did_you_mean(entity, base.entities)};"
                                         " add an [entities.ID] table or fix the id"))
     return problems
