@@ -12,6 +12,7 @@ import functools
 import os
 import re
 import reprlib
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -258,6 +259,9 @@ def fact_files(path: Path) -> list[Path]:
             return files
         if path.exists():
             return [path]
+        if path.is_symlink():
+            raise CqfactsError(f"{path}: a symbolic link to nothing (its target is missing, or it loops);"
+                               f" point --facts (or ${ENV_FACTS}) at a fact base")
     except OSError as exc:
         raise CqfactsError(f"{path}: cannot read: {exc.strerror or exc}") from None
     raise CqfactsError(f"{path}: no such file or folder; point --facts (or ${ENV_FACTS}) at a fact base")
@@ -267,11 +271,37 @@ _TOML_POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 MAX_DOTS = 10_000
 
 
-def read_document(path: Path) -> tuple[str, dict[str, Any] | None, list[Problem]]:
-    """Read and parse one TOML file; a problem instead of a document when it cannot be parsed."""
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+                (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+MAX_FILE_BYTES = 100 * 2**20
+
+
+def _read_file(path: Path, streams: bool) -> bytes:
+    """The bytes of a regular file, or with ``streams`` of a pipe or device named on purpose (/dev/stdin).
+
+    In a folder only regular files are read: a pipe there would block and /dev/zero would never end.
+    """
+    # Without streams, opening a pipe must not wait for a writer: it is refused right after.
+    fd = os.open(path, os.O_RDONLY | (0 if streams else getattr(os, "O_NONBLOCK", 0)))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode) and not (streams and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode))):
+            what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+            raise OSError(f"{what}, not a TOML file")
+        with os.fdopen(os.dup(fd), "rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise OSError(f"more than {MAX_FILE_BYTES // 2**20} MB, too big for a fact base")
+    return raw
+
+
+def read_document(path: Path, streams: bool = False) -> tuple[str, dict[str, Any] | None, list[Problem]]:
+    """Read and parse one TOML file (``streams``: or a pipe); a problem instead of a document when it cannot."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = _read_file(path, streams)
     except OSError as exc:
         return "", None, [Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -577,12 +607,14 @@ def load(path: str | os.PathLike[str] | None = None) -> FactBase:
 
 def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[FactBase, list[Problem]]:
     """Load what is valid and list what is not: what ``cqfacts check`` reports."""
-    files = fact_files(resolve_facts_path(path))
+    resolved = resolve_facts_path(path)
+    files = fact_files(resolved)
+    named = files == [resolved]  # a file named on purpose may be a pipe: --facts /dev/stdin, --facts <(...)
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
     refs: list[_References] = []
     for file in files:
-        text, data, read_problems = read_document(file)
+        text, data, read_problems = read_document(file, streams=named)
         problems += read_problems
         if data is None:
             continue
