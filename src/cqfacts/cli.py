@@ -279,7 +279,9 @@ def search_command(
         view, found = _search_view([], explain, "json"), False
         columns = view.pick(fields) if fields else None
         with writing():
-            for line in sys.stdin:
+            # Bytes, decoded here: a stray non-UTF-8 byte is U+FFFD in the query (and its JSON echo), whatever
+            # the locale; sys.stdin would crash under PYTHONIOENCODING=utf-8 and echo raw bytes under C.
+            for line in (raw.decode("utf-8", "replace") for raw in sys.stdin.buffer):
                 if not line.strip():
                     continue
                 hits = search(base, line.strip(), facts=pool, limit=limit, min_score=min_score)
