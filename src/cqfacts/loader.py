@@ -593,19 +593,29 @@ def _first_table_line(lines: LineIndex, key: str) -> int:
     return min((line for path, line in lines.tables.items() if path[:1] == (key,)), default=0)
 
 
-def load(path: str | os.PathLike[str] | None = None) -> FactBase:
+def load(path: str | os.PathLike[str] | None = None, map_files: Callable[..., Iterable[Any]] = map) -> FactBase:
     """Load a fact base (file or folder; default: $CQFACTS_FACTS or the shipped one).
 
     Raises FactBaseError listing every problem when anything is wrong, and CqfactsError when the
-    path itself is unusable.
+    path itself is unusable. ``map_files`` reads the files (``read_file``), e.g. a process pool's map.
     """
-    base, problems = load_with_problems(path)
+    base, problems = load_with_problems(path, map_files)
     if problems:
         raise FactBaseError(problems)
     return base
 
 
-def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[FactBase, list[Problem]]:
+def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, Any]], list[_References], list[Problem]]:
+    """Read, parse and check one file on its own: its items, their references, its problems."""
+    text, data, problems = read_document(file, streams=streams)
+    if data is None:
+        return {}, [], problems
+    items, refs, doc_problems = check_document(str(file), text, data)
+    return items, refs, problems + doc_problems
+
+
+def load_with_problems(path: str | os.PathLike[str] | None = None,
+                       map_files: Callable[..., Iterable[Any]] = map) -> tuple[FactBase, list[Problem]]:
     """Load what is valid and list what is not: what ``cqfacts check`` reports."""
     resolved = resolve_facts_path(path)
     files = fact_files(resolved)
@@ -613,12 +623,8 @@ def load_with_problems(path: str | os.PathLike[str] | None = None) -> tuple[Fact
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
     refs: list[_References] = []
-    for file in files:
-        text, data, read_problems = read_document(file, streams=named)
-        problems += read_problems
-        if data is None:
-            continue
-        items, doc_refs, doc_problems = check_document(str(file), text, data)
+    for file, (items, doc_refs, doc_problems) in zip(files, map_files(read_file, files, [named] * len(files)),
+                                                     strict=True):
         problems += doc_problems
         refs += doc_refs
         for section, found in items.items():
