@@ -302,7 +302,8 @@ _INDEXES: dict[int, tuple[weakref.ref[FactBase], SearchIndex]] = {}
 
 def _cached_index(base: FactBase) -> SearchIndex | None:
     cached = _INDEXES.get(id(base))
-    return cached[1] if cached is not None and cached[0]() is base else None
+    # A base read from a cache (cqfacts.cache) brings its index, which reads its postings from disk.
+    return cached[1] if cached is not None and cached[0]() is base else getattr(base, "search_index", None)
 
 
 class _AllFacts:
@@ -390,10 +391,10 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
             continue
         typos = sum(t for _, t, _, _ in found.values())
         matches = tuple(m for *_, m in sorted(found.values(), key=lambda v: order[v[3].word]))
-        ranked.append((-score, typos, index.ids[n], Hit(chosen[n], score, matches)))
+        ranked.append((-score, typos, index.ids[n], n, matches))
     ranked.sort(key=lambda r: r[:3])
-    hits = [r[3] for r in ranked]
-    return hits[:limit] if limit else hits
+    # Facts are fetched for the results kept only: a base read from a cache reads each from disk.
+    return [Hit(chosen[n], -score, matches) for score, _, _, n, matches in (ranked[:limit] if limit else ranked)]
 
 
 def _idf(size: int, df: int) -> float:
