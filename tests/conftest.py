@@ -25,7 +25,7 @@ DATA = Path(__file__).parent / "data"
 # Pinned so output does not depend on the terminal the tests run in.
 PINNED_ENV = {"COLUMNS": "120", "LINES": "40", "NO_COLOR": "1", "TERM": "xterm-256color"}
 CLEARED_ENV = ("FORCE_COLOR", "CQFACTS_FACTS", "CQFACTS_STYLE", "CQFACTS_PAGER", "PAGER", "CQFACTS_DEBUG",
-               "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+               "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CQFACTS_CACHE_DIR", "CQFACTS_NO_CACHE")
 
 
 @dataclass
@@ -106,6 +106,12 @@ def run_process(*args: str, env: dict[str, str | None] | None = None, input: str
             full_env[key] = value
     return subprocess.run([sys.executable, "-m", "cqfacts", *args], capture_output=True, text=True,
                           encoding="utf-8", env=full_env, input=input, cwd=cwd, timeout=timeout)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Fact base caches go to this session's folder, never to the ~/.cache of whoever runs the tests."""
+    PINNED_ENV["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ class Settings:
     color: bool | None = None
     debug: bool = False
     pager: bool = True  # False after --no-pager
+    cache: bool = True  # False after --no-cache
 
 
 SETTINGS = Settings()
@@ -70,6 +71,8 @@ def _main(
         "--no-pager", help="Never page, also when $CQFACTS_PAGER or $PAGER is set.")] = False,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the traceback of an unexpected error. [env: CQFACTS_DEBUG=1]")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Read the fact base from its TOML, not from the cache. [env: CQFACTS_NO_CACHE=1]")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -77,6 +80,7 @@ def _main(
     SETTINGS.color = False if no_color else None
     SETTINGS.pager = not no_pager
     SETTINGS.debug = debug or SETTINGS.debug
+    SETTINGS.cache = not no_cache
 
 
 # --- Shell completion: fact ids, tags, kinds, sources and citation styles ------------------------------
@@ -173,10 +177,13 @@ PagerOption = Annotated[bool, typer.Option("--pager", help="Page long output on 
 
 
 def load_base(facts: Path | None = None) -> FactBase:
-    """The one way commands load a fact base: --facts, else the global --facts, else $CQFACTS_FACTS."""
-    from cqfacts.loader import load
+    """The one way commands load a fact base: --facts, else the global --facts, else $CQFACTS_FACTS.
 
-    return load(facts or SETTINGS.facts)
+    Through the cache (cqfacts.cache) unless --no-cache; quietly while the shell completes a word.
+    """
+    from cqfacts.cache import load
+
+    return load(facts or SETTINGS.facts, use_cache=SETTINGS.cache, quiet="_CQFACTS_COMPLETE" in os.environ)
 
 
 def _select(base: FactBase, tag: list[str] | None, kind: list[str] | None, year: list[int] | None,
