@@ -95,8 +95,11 @@ def csl_json(works: list[Work]) -> str:
 
 # --- BibTeX and biblatex ------------------------------------------------------------------------------
 
+# Braces as commands, not \{ and \}: BibTeX and biber count every brace, escaped or not, so a lone "{" in a
+# title written \{ leaves the field unbalanced and the whole .bib file unreadable.
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+                  "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}"}
 _TYPOGRAPHY = {"“": "``", "”": "''", "‘": "`", "’": "'", "—": "---", "–": "--"}
 _RUN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -135,6 +138,11 @@ def _bib_record(entry_type: str, key: str, fields: list[tuple[str, str | None]])
     return "\n".join(lines) + "\n}\n"
 
 
+def _bib_url(url: str | None) -> str | None:
+    """A URL for a verbatim .bib field: braces percent-encoded (the same URL), or they would end the field."""
+    return None if url is None else url.replace("{", "%7B").replace("}", "%7D")
+
+
 def _braced(text: str | None) -> str | None:
     return None if text is None else "{" + text + "}"
 
@@ -153,7 +161,7 @@ def bibtex(work: Work) -> str:
         ("howpublished", _braced(latex(work.site))),
         ("year", _braced(str(published.year))),
         ("month", MONTHS[published.month - 1][:3].lower()),  # the month macro, unbraced
-        ("url", _braced(work.url)),
+        ("url", _braced(_bib_url(work.url))),
         ("note", _braced(latex("; ".join(note)))),
     ])
 
@@ -167,7 +175,7 @@ def biblatex(work: Work) -> str:
         ("shorttitle", _braced(bib_title(work.short_title))),
         ("organization", _braced("{" + latex(work.site) + "}")),
         ("date", _braced(work.published.isoformat())),
-        ("url", _braced(work.url)),
+        ("url", _braced(_bib_url(work.url))),
         ("urldate", _braced(work.accessed.isoformat()) if work.accessed else None),
         ("langid", _braced(language_name(work.source.language).lower())),
         ("origlanguage", _braced(language_name(original).lower()) if original else None),
@@ -184,7 +192,8 @@ def ris(work: Work) -> str:
     tags += [("TI", csl_title(work)), ("ST", work.short_title), ("T2", work.site), ("PB", work.publisher),
              ("PY", str(work.published.year)), ("DA", ris_date(work.published)), ("LA", work.source.language),
              ("UR", work.url), ("Y2", ris_date(work.accessed) if work.accessed else None), ("N1", _note(work) or None)]
-    lines = [f"{tag}  - {value}" for tag, value in tags if value is not None]
+    # One tag a line: a line break inside a value (TOML allows one in a title) would end the field there.
+    lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags if value is not None]
     return RIS_EOL.join([*lines, "ER  - ", ""])
 
 

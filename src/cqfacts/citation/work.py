@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from cqfacts.model import Author, Source
 
@@ -18,7 +18,7 @@ class Work:
     @classmethod
     def of(cls, source: Source, url: str | None = None, accessed: dt.date | None = None) -> Work:
         """The writer's --url and --accessed win over the fact base's; neither is ever invented."""
-        return cls(source, url or source.url, accessed or source.accessed)
+        return cls(_printable_source(source), _printable(url or source.url), accessed or source.accessed)
 
     @property
     def authors(self) -> tuple[Author, ...]:
@@ -61,3 +61,20 @@ class Work:
         if len(self.authors) == 1 and not self.authors[0].is_person:
             return self.authors[0].display
         return None
+
+
+# Control characters become "?" before a record is built: printed later, an ESC or CSI (U+009B) would be cut
+# out by the terminal-safety filter together with the "{", '"' or line break after it, breaking the record.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str | None) -> str | None:
+    return None if text is None else _CONTROL_RE.sub("?", text)
+
+
+def _printable_source(source: Source) -> Source:
+    changes = {f.name: _printable(getattr(source, f.name)) for f in fields(source)
+               if isinstance(getattr(source, f.name), str)}
+    authors = tuple(replace(a, **{k: _printable(v) for k, v in vars(a).items() if isinstance(v, str)})
+                    for a in source.authors)
+    return replace(source, authors=authors, **changes)
