@@ -156,6 +156,7 @@ def test_read_commands_work_on_a_read_only_filesystem(readonly, tmp_path, case):
     writable = tmp_path / "rw"
     base_copy(writable / "base")
     env, cwd, facts = HOSTILE[case](readonly, writable)
+    env |= {"CQFACTS_CACHE_DIR": None, "CQFACTS_NO_CACHE": None}
     with unchanged(readonly, writable / "base"):
         run_all(READ_COMMANDS, facts, env, cwd)
 
@@ -163,7 +164,7 @@ def test_read_commands_work_on_a_read_only_filesystem(readonly, tmp_path, case):
 def test_read_commands_work_with_no_home_at_all(tmp_path):
     base = base_copy(tmp_path / "base")
     env = {"HOME": None, "XDG_CACHE_HOME": None, "XDG_CONFIG_HOME": None, "XDG_DATA_HOME": None,
-           "USERPROFILE": None, "LOCALAPPDATA": None}
+           "USERPROFILE": None, "LOCALAPPDATA": None, "CQFACTS_CACHE_DIR": None, "CQFACTS_NO_CACHE": None}
     with unchanged(base):
         run_all(READ_COMMANDS, base, env, cwd=tmp_path)
 
@@ -225,7 +226,8 @@ def test_read_commands_work_when_every_write_is_refused(tmp_path, monkeypatch):
     with unchanged(tmp_path), writes_refused(tmp_path) as attempts:
         for args, code in READ_COMMANDS:
             result = run(*args[:1], *(["--facts", str(base)] if args[0][:2] != "--" else []), *args[1:],
-                         env={"HOME": str(home), "XDG_CACHE_HOME": None})
+                         env={"HOME": str(home), "XDG_CACHE_HOME": None, "CQFACTS_CACHE_DIR": None,
+                              "CQFACTS_NO_CACHE": None})
             assert (result.exit_code, "error" in result.stderr) == (code, False), (args, result)
     # Trying to write a cache in the home folder is fine (it failed and the command went on); beside the facts, never.
     assert not [a for a in attempts if Path(a[1]).is_relative_to(base)], attempts
