@@ -32,7 +32,7 @@ def test_wheel_holds_the_fact_base_and_schemas(wheel):
         assert "cqfacts/schema/facts.schema.json" in names
         assert "cqfacts/cli.py" in names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-        assert "cqfacts = cqfacts.cli:main" in zf.read(entry_points).decode()
+        assert "cqfacts = cqfacts.__main__:main" in zf.read(entry_points).decode()
 
 
 def test_installed_wheel_searches_the_packaged_base_from_elsewhere(wheel, tmp_path):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
+import io
 import itertools
 import json
 import marshal
@@ -34,6 +34,7 @@ import stat
 import sys
 import time
 import weakref
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from cqfacts.model import FactBase
 ENV_CACHE_DIR = "CQFACTS_CACHE_DIR"
 ENV_NO_CACHE = "CQFACTS_NO_CACHE"
 FORMAT = 1
+SMALL_BYTES = 2**20  # about 1,300 facts: below this the whole base and index are one pickle, read at once
 PARALLEL_BYTES = 4 * 2**20  # about 5,000 facts: below this a build takes well under a second in one process
 CHUNK_FACTS = 5_000
 _RACY_NS = 2 * 10**9
@@ -81,10 +83,14 @@ def cache_disabled() -> bool:
     return os.environ.get(ENV_NO_CACHE, "") not in ("", "0")
 
 
-def cache_file(resolved: Path, folder: Path) -> Path:
-    """The cache file of the fact base at ``resolved`` (a file or a folder)."""
-    key = hashlib.sha256(os.fsencode(os.path.abspath(resolved))).hexdigest()[:24]
-    return folder / f"base-{key}.sqlite"
+def cache_file(resolved: Path, folder: Path, small: bool) -> Path:
+    """The cache file of the fact base at ``resolved`` (a file or a folder): a pickle when small, else SQLite."""
+    return folder / f"base-{_checksum(os.fsencode(os.path.abspath(resolved)))}.{'pickle' if small else 'sqlite'}"
+
+
+def _checksum(data: bytes) -> str:
+    # zlib, not hashlib: importing hashlib (OpenSSL) costs 3 ms of every run; a collision only costs a rebuild.
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, quiet: bool = False) -> FactBase:
@@ -105,13 +111,15 @@ def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, 
     stamps = _stamps(files)
     if stamps is None:  # a pipe or a device (--facts /dev/stdin), or unreadable: the loader says what is wrong
         return load_toml(path)
+    small = sum(s[1] for s in stamps) < SMALL_BYTES
+    if not small:
+        try:
+            import sqlite3  # noqa: F401  # Python may be built without it: then a large base has no cache
+        except ImportError:
+            return load_toml(path)
+    target = cache_file(resolved, folder, small)
     try:
-        import sqlite3  # noqa: F401  # Python may be built without it: then there is no cache
-    except ImportError:
-        return load_toml(path)
-    target = cache_file(resolved, folder)
-    try:
-        cached = open_cached(target, stamps)
+        cached = open_pickled(target, stamps) if small else open_cached(target, stamps)
     except CacheUnusable as exc:
         _notice(f"the cache {target} cannot be read ({exc}); rebuilding it", quiet)
         cached = None
@@ -137,6 +145,8 @@ def _stamps(files: list[Path]) -> list[list[Any]] | None:
 
 
 def _digest(path: str) -> str | None:
+    import hashlib
+
     try:
         with open(path, "rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest() if hasattr(hashlib, "file_digest") \
@@ -155,7 +165,7 @@ def fingerprint() -> str:
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(name)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+    return _checksum("\n".join(parts).encode())
 
 
 def _unchanged(recorded: list[list[Any]], stamps: list[list[Any]], stamped_ns: int) -> tuple[bool, bool]:
@@ -182,6 +192,45 @@ class CachedFactBase(FactBase):
     """A fact base read from a cache: facts are read as they are asked for; ``search_index`` answers search."""
 
     search_index: Any = None
+
+
+def open_pickled(target: Path, stamps: list[list[Any]]) -> FactBase | None:
+    """The base in a small base's cache file when it is fresh for these files; None when missing or out of date.
+
+    The file is a pickled header (format, fingerprint, files, when stamped), then the pickled base with its
+    index. Raises CacheUnusable when the file is there but is not a readable cache.
+    """
+    try:
+        with open(target, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CacheUnusable(_reason(exc)) from None
+    try:
+        stream = io.BytesIO(data)
+        header = pickle.load(stream)
+        if not isinstance(header, tuple) or header[:2] != (FORMAT, fingerprint()):
+            return None
+        _, _, recorded, stamped = header
+        same, refresh = _unchanged(recorded, stamps, stamped)
+        if not same:
+            return None
+        payload = data[stream.tell():]
+        base = pickle.loads(payload)
+        if not isinstance(base, CachedFactBase):
+            raise TypeError(f"a {type(base).__name__}, not a fact base")
+    except Exception as exc:  # whatever a damaged pickle raises, it is a cache to rebuild, never an error
+        raise CacheUnusable(f"{type(exc).__name__}: {exc}") from None
+    if refresh:  # contents unchanged, stamps moved (a touch, a checkout): record the new ones, if we may
+        files = [[*now, old[4]] for old, now in zip(recorded, stamps, strict=True)]
+        with contextlib.suppress(OSError), _replacing(target) as temporary:
+            Path(temporary).write_bytes(_header(files, time.time_ns()) + payload)
+    return base
+
+
+def _header(recorded: list[list[Any]], stamped: int) -> bytes:
+    return pickle.dumps((FORMAT, fingerprint(), recorded, stamped), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def open_cached(target: Path, stamps: list[list[Any]]) -> FactBase | None:
@@ -219,7 +268,7 @@ def open_cached(target: Path, stamps: list[list[Any]]) -> FactBase | None:
     except CacheUnusable:
         conn.close()
         raise
-    except (sqlite3.Error, KeyError, TypeError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+    except Exception as exc:  # whatever a damaged file raises, it is a cache to rebuild, never an error
         conn.close()
         raise CacheUnusable(f"{type(exc).__name__}: {exc}") from None
 
@@ -421,6 +470,8 @@ def build(resolved: Path, stamps: list[list[Any]], target: Path, *, quiet: bool 
     global _BUILDING
     stamped = time.time_ns()
     recorded = [[*s, _digest(s[0])] for s in stamps]
+    if target.suffix == ".pickle":
+        return _build_small(resolved, recorded, stamped, target, quiet)
     large = sum(s[1] for s in stamps) >= PARALLEL_BYTES
     progress = _Progress(large and not quiet and _is_terminal(sys.stderr), len(stamps))
     collecting = gc.isenabled()
@@ -439,8 +490,7 @@ def build(resolved: Path, stamps: list[list[Any]], target: Path, *, quiet: bool 
                 try:
                     _write(target, base, recorded, stamped, results, progress)
                 except (OSError, _sqlite_error()) as exc:
-                    _notice(f"cannot write the cache in {target.parent} ({_reason(exc)}); reading the fact base "
-                            f"without it (--no-cache or {ENV_NO_CACHE}=1 skips it)", quiet)
+                    _unwritable(target, exc, quiet)
                     return base
     finally:
         _BUILDING = None
@@ -456,10 +506,30 @@ def build(resolved: Path, stamps: list[list[Any]], target: Path, *, quiet: bool 
         return base
 
 
-def _write(target: Path, base: FactBase, recorded: list[list[Any]], stamped: int, results: Iterable[tuple[Any, ...]],
-           progress: _Progress) -> None:
-    """Write the cache into a temporary file beside the target, then put it in place in one rename."""
-    import sqlite3
+def _build_small(resolved: Path, recorded: list[list[Any]], stamped: int, target: Path, quiet: bool) -> FactBase:
+    """A small base and its whole index, pickled in one file."""
+    from cqfacts.loader import load as load_toml
+    from cqfacts.search import build_index
+
+    base = load_toml(resolved)
+    cached = CachedFactBase(sources=base.sources, entities=base.entities, facts=base.facts, files=base.files,
+                            search_index=build_index(base))
+    try:
+        with _replacing(target) as temporary:
+            Path(temporary).write_bytes(_header(recorded, stamped) + pickle.dumps(cached, pickle.HIGHEST_PROTOCOL))
+    except OSError as exc:
+        _unwritable(target, exc, quiet)
+    return cached
+
+
+def _unwritable(target: Path, exc: BaseException, quiet: bool) -> None:
+    _notice(f"cannot write the cache in {target.parent} ({_reason(exc)}); reading the fact base without it "
+            f"(--no-cache or {ENV_NO_CACHE}=1 skips it)", quiet)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[str]:
+    """A temporary file beside ``target`` to write, put in its place in one rename when the block ends well."""
     import tempfile
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -467,6 +537,20 @@ def _write(target: Path, base: FactBase, recorded: list[list[Any]], stamped: int
     handle, temporary = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
     os.close(handle)
     try:
+        yield temporary
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _write(target: Path, base: FactBase, recorded: list[list[Any]], stamped: int, results: Iterable[tuple[Any, ...]],
+           progress: _Progress) -> None:
+    """Write the cache into a temporary file beside the target, then put it in place in one rename."""
+    import sqlite3
+
+    with _replacing(target) as temporary:
         conn = sqlite3.connect(temporary)
         try:
             conn.executescript("""
@@ -510,11 +594,6 @@ def _write(target: Path, base: FactBase, recorded: list[list[Any]], stamped: int
             conn.commit()
         finally:
             conn.close()
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _remove_stale_temporaries(target: Path) -> None:
