@@ -329,9 +329,12 @@ def test_key_figure_reads_naturally(tmp_path):
                '[facts.second-fact]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 2\nkind = "target"\n'
                'figures = [{ value = 50, unit = "percent", comparator = "more-than", baseline = { value = 30, comparator = "about" } }]\n'
                '[facts.third-fact]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 2\nkind = "result"\n'
-               'figures = [{ value = 76900000000, unit = "yuan" }]\n')
+               'figures = [{ value = 76900000000, unit = "yuan" }]\n'
+               '[facts.fourth-fact]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 2\nkind = "result"\n'
+               'figures = [{ value = 22250000, unit = "usd" }, { value = 3, unit = "count" }]\n')
     path = write(tmp_path, VALID + figures)
     result = run("list", "--facts", str(path), "--fields", "id,figure", "--format", "tsv")
     assert result.stdout == ("first-fact\tabout 1 year\n"
-                             "second-fact\tabout 30 → more than 50 percent\n"
-                             "third-fact\t76.9 billion yuan\n")
+                             "second-fact\tabout 30% → more than 50%\n"
+                             "third-fact\t76.9 billion yuan\n"
+                             "fourth-fact\tUS$22.25 million\n")

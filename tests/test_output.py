@@ -162,7 +162,7 @@ def test_csv_has_a_header_and_quotes_commas(plain):
     assert rows[0] == ["id", "statement", "figure", "when"]
     assert rows[1] == ["nev-output-2023", PLAIN_FACTS["nev-output-2023"]["statement"], "more than 500,000 vehicles",
                        "2023"]
-    assert rows[2][2] == "about 30 → more than 50 percent"
+    assert rows[2][2] == "about 30% → more than 50%"
     assert rows[3][3] == "2024-01-05"
 
 
@@ -272,7 +272,7 @@ def test_show_on_a_terminal_is_a_panel_with_everything_known(plain):
     for expected in ("The local supporting rate of NEV parts is expected",
                      "“is expected to increase from about 30% currently",
                      "Kind forecast", "When 2024/2025", "Speaker Lan Feng, director, City Commission",
-                     "Figure about 30 → more than 50 percent", "Paragraph 20", "Tags nev",
+                     "Figure about 30% → more than 50%", "Paragraph 20", "Tags nev",
                      "Source Rising industries of a river city (City Daily, 2024-03-31)",
                      "URL https://example.org/river-city", "Note The baseline year is inferred"):
         assert expected in text

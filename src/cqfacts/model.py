@@ -140,15 +140,28 @@ class Figure:
 
     @property
     def display(self) -> str:
-        """A short human form: 'more than 500,000 vehicles', 'about 30 → more than 50 percent'."""
-        # Units are written as plurals ("years", "satellites"); one of them reads "about 1 year".
-        unit = self.unit[:-1] if self.value == 1 and self.unit.endswith("s") and len(self.unit) > 3 else self.unit
-        text = f"{_COMPARATOR_WORDS.get(self.comparator or 'exactly', '')}{format_number(self.value)} {unit}"
+        """A short human form: 'more than 500,000 vehicles', 'about 30% → more than 50%', 'US$22.25 million'."""
+        text = _COMPARATOR_WORDS.get(self.comparator or "exactly", "") + _with_unit(self.value, self.unit)
         if self.baseline:
             base = self.baseline
-            text = (f"{_COMPARATOR_WORDS.get(base.comparator or 'exactly', '')}{format_number(base.value)}"
-                    f" → {text}")
+            # The baseline shares the unit: repeat it only where it is part of the number ("30%", "US$5").
+            start = _with_unit(base.value, self.unit) if self.unit in ("percent", "usd") else format_number(base.value)
+            text = f"{_COMPARATOR_WORDS.get(base.comparator or 'exactly', '')}{start} → {text}"
         return text
+
+
+def _with_unit(value: float | int, unit: str) -> str:
+    number = format_number(value)
+    if unit == "percent":
+        return f"{number}%"
+    if unit == "usd":
+        return f"US${number}"
+    if unit == "count":  # a bare count ("three major systems"): the measure says what is counted
+        return number
+    # Units are written as plurals ("years", "satellites"); one of them reads "about 1 year".
+    if value == 1 and unit.endswith("s") and len(unit) > 3:
+        unit = unit[:-1]
+    return f"{number} {unit}"
 
 
 _COMPARATOR_WORDS = {"exactly": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
