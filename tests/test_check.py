@@ -112,37 +112,26 @@ def test_missing_required_keys_are_all_listed(tmp_path):
     assert "2 problems found" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ("paragraph = 1", 'paragraph = "1"', "paragraph: must be a whole number, not a string"),
-        ("paragraph = 1", "paragraph = 0", "paragraph: must be at least 1"),
-        ('tags = ["nev"]', 'tags = "nev"', "tags: must be a list of strings, not a string"),
-        ('kind = "result"', 'kind = "resutl"', "kind: 'resutl' is not one of result, forecast"),
-        ('period = "2023"', "period = 2023", "period: must be a string, not a whole number"),
-        ('source = "example"', "source = true", "source: must be a string, not a boolean"),
-        ('tags = ["nev"]', 'tags = ["New Energy"]', "tags[0]: 'New Energy' is not a valid id"),
-    ],
-)
-def test_wrong_types_name_key_and_fix(tmp_path, old, new, message):
-    text = VALID.replace(old, new)
-    path = write(tmp_path, text)
-    result = check(path)
-    assert result.exit_code == 2
-    assert f"{path}:{line_of(text, new)}: first-fact: {message}" in result.stdout
+WRONG_TYPES = [
+    ("paragraph = 1", 'paragraph = "1"', "paragraph: must be a whole number, not a string"),
+    ("paragraph = 1", "paragraph = 0", "paragraph: must be at least 1"),
+    ('tags = ["nev"]', 'tags = "nev"', "tags: must be a list of strings, not a string"),
+    ('kind = "result"', 'kind = "resutl"', "kind: 'resutl' is not one of result, forecast"),
+    ('period = "2023"', "period = 2023", "period: must be a string, not a whole number"),
+    ('source = "example"', "source = true", "source: must be a string, not a boolean"),
+    ('tags = ["nev"]', 'tags = ["New Energy"]', "tags[0]: 'New Energy' is not a valid id"),
+]
+INVALID_DATES = [
+    ('period = "2023"', 'period = "2023-13"', "period: '2023-13' is not a valid date"),
+    ('period = "2023"', 'period = "2025/2023"', "period: '2025/2023' ends before it starts"),
+    ('period = "2023"', 'period = "last year"', "period: 'last year' is not a year, month or day"),
+    ('period = "2023"', 'date = "2023-02-30"', "date: '2023-02-30' is not a valid date; write YYYY-MM-DD"),
+    ('period = "2023"', "date = 2023-12-16T10:00:00", "date: must be a date (YYYY-MM-DD), not a date-time"),
+]
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ('period = "2023"', 'period = "2023-13"', "period: '2023-13' is not a valid date"),
-        ('period = "2023"', 'period = "2025/2023"', "period: '2025/2023' ends before it starts"),
-        ('period = "2023"', 'period = "last year"', "period: 'last year' is not a year, month or day"),
-        ('period = "2023"', 'date = "2023-02-30"', "date: '2023-02-30' is not a valid date; write YYYY-MM-DD"),
-        ('period = "2023"', "date = 2023-12-16T10:00:00", "date: must be a date (YYYY-MM-DD), not a date-time"),
-    ],
-)
-def test_invalid_dates(tmp_path, old, new, message):
+@pytest.mark.parametrize(("old", "new", "message"), WRONG_TYPES + INVALID_DATES)
+def test_wrong_types_and_invalid_dates_name_the_key_and_the_fix(tmp_path, old, new, message):
     text = VALID.replace(old, new)
     path = write(tmp_path, text)
     result = check(path)
