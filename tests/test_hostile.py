@@ -165,8 +165,12 @@ def test_read_commands_work_with_no_home_at_all(tmp_path):
     base = base_copy(tmp_path / "base")
     env = {"HOME": None, "XDG_CACHE_HOME": None, "XDG_CONFIG_HOME": None, "XDG_DATA_HOME": None,
            "USERPROFILE": None, "LOCALAPPDATA": None, "CQFACTS_CACHE_DIR": None, "CQFACTS_NO_CACHE": None}
+    cache = Path.home() / ".cache" / "cqfacts"
+    before = sorted(cache.iterdir()) if cache.is_dir() else []
     with unchanged(base):
         run_all(READ_COMMANDS, base, env, cwd=tmp_path)
+    # With no home there is no cache: nothing is written to the account's real home instead.
+    assert (sorted(cache.iterdir()) if cache.is_dir() else []) == before
 
 
 # --- The same, in-process, wherever the tests run: every write in the given folders fails with EROFS -------

@@ -73,8 +73,9 @@ def cache_dir() -> Path | None:
     if sys.platform == "win32":
         local = os.environ.get("LOCALAPPDATA")
         return Path(local, "cqfacts", "Cache") if local else None
-    home = os.path.expanduser("~")
-    if home == "~" or not os.path.isabs(home):
+    # No $HOME (a daemon, a sandbox): no cache, rather than guessing a home from the password database.
+    home = os.environ.get("HOME", "")
+    if not os.path.isabs(home):
         return None
     return Path(home, "Library", "Caches", "cqfacts") if sys.platform == "darwin" else Path(home, ".cache", "cqfacts")
 
