@@ -109,9 +109,18 @@ def run_process(*args: str, env: dict[str, str | None] | None = None, input: str
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Fact base caches go to this session's folder, never to the ~/.cache of whoever runs the tests."""
-    PINNED_ENV["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fact base caches go to this session's folder, never to the ~/.cache of whoever runs the tests,
+    also for the processes a test starts itself (the installed wheel in test_package, for one)."""
+    folder = str(tmp_path_factory.mktemp("xdg-cache"))
+    PINNED_ENV["XDG_CACHE_HOME"] = folder
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = folder
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
 
 
 @pytest.fixture
