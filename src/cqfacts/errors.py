@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+def closest(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The choices most like a mistyped word, for "did you mean" hints."""
+    if len(word) > 100:  # difflib is quadratic in the length; no id or key is that long
+        return []
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
 
 
 class CqfactsError(Exception):

@@ -7,7 +7,6 @@ types); ``tests/test_schema.py`` keeps the two in agreement.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cqfacts.errors import CqfactsError, FactBaseError, Problem
+from cqfacts.errors import CqfactsError, FactBaseError, Problem, closest
 from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker
 
 if sys.version_info >= (3, 11):
@@ -495,9 +494,7 @@ def _shown(value: Any) -> str:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    if len(word) > 100:  # difflib is quadratic in the length; no id or key is that long
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = closest(word, choices)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
