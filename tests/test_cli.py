@@ -219,7 +219,8 @@ def test_completion_from_a_missing_or_broken_base_offers_nothing_quietly(tmp_pat
 
 
 def test_style_names_complete_for_the_cite_command():
-    from cqfacts.cli import CITATION_STYLES, complete_style
+    from cqfacts.citation import STYLE_NAMES as CITATION_STYLES
+    from cqfacts.cli import complete_style
 
     assert complete_style("chi") == ["chicago", "chicago-author-date"]
     assert complete_style("") == list(CITATION_STYLES)

@@ -85,10 +85,6 @@ def _main(
 
 # --- Shell completion: fact ids, tags, kinds, sources and citation styles ------------------------------
 
-CITATION_STYLES = ("apa", "mla", "chicago", "chicago-author-date", "harvard", "ieee", "bibtex", "biblatex", "ris",
-                   "csl-json")
-
-
 def _completion_base(ctx: Any) -> FactBase | None:
     """The fact base the command line being completed names; None when it cannot be loaded.
 
@@ -143,7 +139,9 @@ def complete_kind(incomplete: str) -> list[str]:
 
 def complete_style(incomplete: str) -> list[str]:
     """Citation style names, for `cite --style` (autocompletion=complete_style)."""
-    return [s for s in CITATION_STYLES if s.startswith(incomplete)]
+    from cqfacts.citation import STYLE_NAMES
+
+    return [s for s in STYLE_NAMES if s.startswith(incomplete)]
 
 
 def complete_format(incomplete: str) -> list[str]:
@@ -532,9 +530,9 @@ def require_fact(base: FactBase, fact_id: str) -> Fact:
     fact = base.facts.get(fact_id)
     if fact is not None:
         return fact
-    import difflib
+    from cqfacts.errors import closest
 
-    close = difflib.get_close_matches(fact_id, list(base.facts), n=3, cutoff=0.5)
+    close = closest(fact_id, base.facts, n=3, cutoff=0.5)
     if not close:
         close = [f for f in base.facts if fact_id.casefold() in f][:3]
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'cqfacts list --fields id' lists the ids"
