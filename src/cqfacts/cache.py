@@ -44,6 +44,7 @@ from typing import Any
 
 from cqfacts import __version__
 from cqfacts.model import FactBase
+from cqfacts.output import isatty
 
 ENV_CACHE_DIR = "CQFACTS_CACHE_DIR"
 ENV_NO_CACHE = "CQFACTS_NO_CACHE"
@@ -474,7 +475,7 @@ def build(resolved: Path, stamps: list[list[Any]], target: Path, *, quiet: bool 
     if target.suffix == ".pickle":
         return _build_small(resolved, recorded, stamped, target, quiet)
     large = sum(s[1] for s in stamps) >= PARALLEL_BYTES
-    progress = _Progress(large and not quiet and _is_terminal(sys.stderr), len(stamps))
+    progress = _Progress(large and not quiet and isatty(sys.stderr), len(stamps))
     collecting = gc.isenabled()
     gc.disable()  # a build makes millions of objects that all live on: the cyclic GC would only rescan them
     try:
@@ -629,13 +630,6 @@ def _sqlite_error() -> type[Exception]:
 
 def _reason(exc: BaseException) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def _notice(message: str, quiet: bool) -> None:

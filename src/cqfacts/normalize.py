@@ -80,10 +80,6 @@ def _number(token: str) -> str:
     return token
 
 
-def is_number(term: str) -> bool:
-    return term[:1].isdigit()
-
-
 def is_cjk(term: str) -> bool:
     return _CJK_RE.match(term) is not None
 

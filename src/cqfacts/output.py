@@ -39,7 +39,11 @@ def clean(text: str) -> str:
     """Text safe for a terminal: ANSI sequences removed, other control characters shown as '?'."""
     if not text:
         return text
-    text = _ANSI_RE.sub("", text)
+    return mask_controls(_ANSI_RE.sub("", text))
+
+
+def mask_controls(text: str) -> str:
+    """Every control character (tab and newline aside) and bidi override shown as '?', nothing removed."""
     return _CONTROL_RE.sub("?", text)
 
 

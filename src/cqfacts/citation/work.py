@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, fields, replace
 
 from cqfacts.model import Author, Source
+from cqfacts.output import mask_controls
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,8 @@ class Work:
 
 # Control characters become "?" before a record is built: printed later, an ESC or CSI (U+009B) would be cut
 # out by the terminal-safety filter together with the "{", '"' or line break after it, breaking the record.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _printable(text: str | None) -> str | None:
-    return None if text is None else _CONTROL_RE.sub("?", text)
+    return None if text is None else mask_controls(text)
 
 
 def _printable_source(source: Source) -> Source:
