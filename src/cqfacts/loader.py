@@ -101,9 +101,13 @@ def load(path: str | os.PathLike[str] | None = None, map_files: Callable[..., It
     return base
 
 
-def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
-    """Read, parse and check one file on its own: its items, their references, its problems."""
-    text, data, problems = read_document(file, streams=streams)
+def read_file(file: Path, streams: bool = False, raw: bytes | None = None
+              ) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
+    """Read, parse and check one file on its own: its items, their references, its problems.
+
+    ``raw``: the file's bytes, already read (the cache hashes the very bytes that are parsed).
+    """
+    text, data, problems = read_document(file, streams=streams) if raw is None else parse_document(str(file), raw)
     if data is None:
         return {}, [], problems
     items, refs, doc_problems = check_document(str(file), text, data)

@@ -1,0 +1,295 @@
+"""A fact base answered from a cache file: items and index postings read from disk as a command asks for them.
+
+Whatever goes wrong while reading (a damaged block, a record that does not decode, a part that is missing)
+is handled in one place, ``Store.replace``: a one-line notice, the cache removed, the base read from the
+TOML (and its cache rebuilt), and the rest of the command answered from that base. Fact numbers are file
+order in both, so what was already read stays right.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from cqfacts.cache.records import DECODERS
+from cqfacts.cache.storage import Damaged, Reader, Strings
+from cqfacts.model import FactBase
+
+CODE_STRIDE = 1 << 24  # chunk k's field codes are k * CODE_STRIDE + its own (a chunk has far fewer fields)
+_WIDTHS = (("B", 1), ("H", 2), ("I", 4))
+
+
+def posting_kind(codes: int, counts: int) -> tuple[int, str, str]:
+    """The byte that says how wide a term's field codes and counts are stored, given their largest values."""
+    code, count = (next(i for i, (_, size) in enumerate(_WIDTHS) if value < 256**size) for value in (codes, counts))
+    return code * 3 + count, _WIDTHS[code][0], _WIDTHS[count][0]
+
+
+@dataclass
+class CachedFactBase(FactBase):
+    """A fact base read from a cache: items are read as they are asked for; ``search_index`` answers search."""
+
+    search_index: Any = None
+
+
+class Store:
+    """The open cache file of one base, and what replaces it when it turns out to be damaged."""
+
+    def __init__(self, reader: Reader, files: tuple[str, ...], replace: Callable[[str], FactBase]):
+        self.reader, self.files = reader, files
+        self._replace = replace
+        self.replacement: FactBase | None = None
+        self.replacement_index: Any = None
+
+    def replace(self, exc: BaseException) -> FactBase:
+        """The base read from TOML, after a notice: called when anything read from the cache is wrong."""
+        if self.replacement is None:
+            from cqfacts.search import index_for
+
+            reason = str(exc) if isinstance(exc, Damaged) else f"{type(exc).__name__}: {exc}"
+            self.replacement = self._replace(reason)
+            index = getattr(self.replacement, "search_index", None)
+            self.replacement_index = index if index is not None else index_for(self.replacement)
+        return self.replacement
+
+
+class Items(Mapping[str, Any]):
+    """Id -> source, entity or fact, in file order, each decoded from the cache when first asked for."""
+
+    def __init__(self, store: Store, table: str, ids: Sequence[str], by_id: array[int],
+                 record: Callable[[int], str]):
+        self._store, self._table, self._ids, self._by_id, self._record = store, table, ids, by_id, record
+        self._decode = DECODERS[table]
+        self._read: dict[str, Any] = {}
+
+    def _replaced(self, exc: BaseException) -> dict[str, Any]:
+        return getattr(self._store.replace(exc), self._table)
+
+    def number(self, item_id: str) -> int | None:
+        """The item's number in file order, None when there is no such item."""
+        ids, order = self._ids, self._by_id
+        low, high = 0, len(order)
+        while low < high:  # bisect over the ids in sorted order
+            middle = (low + high) // 2
+            if ids[order[middle]] < item_id:
+                low = middle + 1
+            else:
+                high = middle
+        return order[low] if low < len(order) and ids[order[low]] == item_id else None
+
+    def __getitem__(self, item_id: str) -> Any:
+        if self._store.replacement is not None:
+            return self._replaced(None)[item_id]  # type: ignore[arg-type]
+        item = self._read.get(item_id)
+        if item is None:
+            try:
+                n = self.number(item_id)
+                if n is None:
+                    raise KeyError(item_id)
+                item = self._decode(self._record(n), self._store.files)
+                if item.id != item_id:
+                    raise Damaged(f"{self._table} record {n} is not {item_id!r}")
+            except KeyError:
+                raise
+            except Exception as exc:
+                return self._replaced(exc)[item_id]
+            self._read[item_id] = item
+        return item
+
+    def __iter__(self) -> Iterator[str]:
+        if self._store.replacement is not None:
+            return iter(self._replaced(None))  # type: ignore[arg-type]
+        try:
+            return iter(list(self._ids))
+        except Exception as exc:
+            return iter(self._replaced(exc))
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        if self._store.replacement is None:
+            try:
+                return [self._read.get(i) or self[i] for i in self._ids]
+            except Exception as exc:
+                self._store.replace(exc)
+        return list(self._replaced(None).values())  # type: ignore[arg-type]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        values = self.values()
+        return [(item.id, item) for item in values]
+
+
+class _Positions(Mapping[str, int]):
+    """Fact id -> fact number (search reads it only to rank a subset of the facts)."""
+
+    def __init__(self, facts: Items):
+        self._facts = facts
+
+    def __getitem__(self, fact_id: str) -> int:
+        n = self._facts.number(fact_id)
+        if n is None:
+            raise KeyError(fact_id)
+        return n
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+class DiskIndex:
+    """A cached base's search index (what ``search.SearchIndex`` holds), read from disk as search asks."""
+
+    def __init__(self, store: Store, facts: Items, ids: Sequence[str], lengths: array[int], chunks: int):
+        self._store, self._facts, self._ids, self._lengths, self._chunks = store, facts, ids, lengths, chunks
+
+    def _guarded(self, name: str, make: Callable[[], Any]) -> Any:
+        if self._store.replacement is None:
+            try:
+                return make()
+            except Exception as exc:
+                self._store.replace(exc)
+        return getattr(self._store.replacement_index, name)
+
+    @property
+    def size(self) -> int:
+        return len(self._lengths)
+
+    @property
+    def ids(self) -> Sequence[str]:
+        return self._ids if self._store.replacement is None else self._store.replacement_index.ids
+
+    @property
+    def lengths(self) -> Sequence[int]:
+        return self._lengths if self._store.replacement is None else self._store.replacement_index.lengths
+
+    @property
+    def positions(self) -> Mapping[str, int]:
+        return self._guarded("positions", lambda: _Positions(self._facts))
+
+    @property
+    def postings(self) -> Mapping[str, dict[int, tuple[int, int]]]:
+        return self._guarded("postings", lambda: self._disk_postings)
+
+    @property
+    def fields(self) -> Mapping[int, tuple[str, float, bool]]:
+        return self._guarded("fields", lambda: self._disk_fields)
+
+    @property
+    def vocabulary(self) -> Sequence[str]:
+        return self._guarded("vocabulary", lambda: self._disk_vocabulary)
+
+    @property
+    def words(self) -> list[str]:
+        return self._guarded("words", lambda: self._disk_words)
+
+    @cached_property
+    def _disk_postings(self) -> _Postings:
+        return _Postings(self._store, self._chunks)
+
+    @cached_property
+    def _disk_fields(self) -> _Fields:
+        return _Fields(self._store)
+
+    @cached_property
+    def _disk_vocabulary(self) -> Strings:
+        return Strings(self._store.reader, "vocabulary")
+
+    @cached_property
+    def _disk_words(self) -> list[str]:
+        blob = self._store.reader.section("words").decode("utf-8")
+        return blob.split("\n") if blob else []
+
+
+class _Fields(dict[int, tuple[str, float, bool]]):
+    """Field code -> (label, weight, is alias), each chunk's labels read when one of its codes is first asked."""
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self._store = store
+        self._chunks: dict[int, Strings] = {}
+
+    def __missing__(self, code: int) -> tuple[str, float, bool]:
+        chunk, own = divmod(code, CODE_STRIDE)
+        try:
+            labels = self._chunks.get(chunk)
+            if labels is None:
+                labels = self._chunks[chunk] = Strings(self._store.reader, f"fields.{chunk}")
+            label, weight, alias = json.loads(labels[own])
+            field = self[code] = (str(label), float(weight), bool(alias))
+        except Exception as exc:
+            self._store.replace(exc)
+            raise Damaged("the cache changed under a search") from exc  # not reached: search reads fields anew
+        return field
+
+
+class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
+    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
+
+    def __init__(self, store: Store, chunks: int):
+        self._store, self._chunks = store, chunks
+        self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
+        self._parts: list[tuple[Strings, array[int], array[int], int]] = []
+
+    def _part(self, chunk: int) -> tuple[Strings, array[int], array[int], int]:
+        while len(self._parts) <= chunk:
+            k = len(self._parts)
+            reader = self._store.reader
+            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets", "Q"),
+                                reader.numbers(f"postings.{k}.kinds", "B"), reader.where(f"postings.{k}")))
+        return self._parts[chunk]
+
+    def _lookup(self, term: str) -> dict[int, tuple[int, int]] | None:
+        found: dict[int, tuple[int, int]] | None = None
+        reader = self._store.reader
+        for chunk in range(self._chunks):
+            terms, offsets, kinds, start = self._part(chunk)
+            i = bisect_left(terms, term)
+            if i == len(terms) or terms[i] != term:
+                continue
+            block = reader.read(start + offsets[i], offsets[i + 1] - offsets[i])
+            code_type, count_type = _WIDTHS[kinds[i] // 3], _WIDTHS[kinds[i] % 3]
+            entries, rest = divmod(len(block), 4 + code_type[1] + count_type[1])
+            if rest or not entries:
+                raise Damaged(f"the postings of {term!r} are damaged")
+            numbers, codes, counts = array("I"), array(code_type[0]), array(count_type[0])
+            numbers.frombytes(block[:4 * entries])
+            codes.frombytes(block[4 * entries:(4 + code_type[1]) * entries])
+            counts.frombytes(block[(4 + code_type[1]) * entries:])
+            if found is None:
+                found = {}
+            found.update(zip(numbers, zip(map((chunk * CODE_STRIDE).__add__, codes), counts, strict=True), strict=True))
+        return found
+
+    def _get(self, term: str) -> dict[int, tuple[int, int]] | None:
+        if term not in self._read:
+            try:
+                self._read[term] = self._lookup(term)
+            except Exception as exc:
+                return self._store.replace(exc) and self._store.replacement_index.postings.get(term)
+        return self._read[term]
+
+    def __contains__(self, term: object) -> bool:
+        if self._store.replacement is not None:
+            return term in self._store.replacement_index.postings
+        return isinstance(term, str) and self._get(term) is not None
+
+    def __getitem__(self, term: str) -> dict[int, tuple[int, int]]:
+        found = self._store.replacement_index.postings.get(term) if self._store.replacement is not None \
+            else self._get(term)
+        if found is None:
+            raise KeyError(term)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(Strings(self._store.reader, "vocabulary"))
+
+    def __len__(self) -> int:
+        return len(Strings(self._store.reader, "vocabulary"))
