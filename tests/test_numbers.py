@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts import normalize, number_words
-from cqfacts.loader import COMPARATORS
+from cqfacts.spec import COMPARATORS
 from cqfacts.numbers import SCALES, find_quantities, parse_number, parse_quantity
 
 
