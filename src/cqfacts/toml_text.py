@@ -171,3 +171,20 @@ def parse_document(name: str, raw: bytes) -> tuple[str, dict[str, Any] | None, l
         message = "TOML nesting too deep to read: nest arrays and tables less"
         return text, None, [Problem(name, lines.deepest, "", message)]
     return text, data, []
+
+
+def parse_fast(raw: bytes) -> tuple[str, dict[str, Any]] | None:
+    """The text and document of a file that parses cleanly, read by rtoml (Rust, about 7 times faster than
+    tomllib); None on any problem, or without rtoml: then ``parse_document`` reads it and says what is wrong.
+    The cache's builds use it; a problem's message is always tomllib's."""
+    try:
+        import rtoml
+    except ImportError:  # pragma: no cover - rtoml is a dependency; a platform without its wheel still works
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+        return text, rtoml.loads(text)
+    except Exception:  # whatever rtoml refuses (its recursion limit too), the stdlib's parser will explain
+        return None

@@ -154,7 +154,7 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
                  quiet: bool) -> FactBase:
     from cqfacts.cache.build import build
     from cqfacts.cache.disk import CachedFactBase, DiskIndex, Items, Store
-    from cqfacts.cache.storage import Reader, Strings
+    from cqfacts.cache.storage import Groups, Reader, Strings
     from cqfacts.loader import fact_files
 
     assert isinstance(reader, Reader)
@@ -168,21 +168,21 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
     store = Store(reader, files, replace)
     tables = {}
     for table in ("sources", "entities"):
-        records = Strings(reader, f"{table}.records")
-        tables[table] = Items(store, table, Strings(reader, f"{table}.ids"), reader.numbers(f"{table}.by_id", "I"),
-                              records.__getitem__)
+        ids = Strings(reader, f"{table}.ids")
+        records = Groups(reader, f"{table}.records", len(ids))
+        tables[table] = Items(store, table, ids, reader.numbers(f"{table}.by_id"), records.__getitem__)
     chunk_facts, chunks = reader.meta["chunk_facts"], reader.meta["chunks"]
-    fact_records: dict[int, Strings] = {}
+    ids = Strings(reader, "facts.ids")
+    fact_records: dict[int, Groups] = {}
 
     def fact_record(n: int) -> str:
         chunk, own = divmod(n, chunk_facts)
         if chunk not in fact_records:
-            fact_records[chunk] = Strings(reader, f"facts.records.{chunk}")
+            fact_records[chunk] = Groups(reader, f"facts.records.{chunk}", min(chunk_facts, len(ids) - n + own))
         return fact_records[chunk][own]
 
-    ids = Strings(reader, "facts.ids")
-    facts = Items(store, "facts", ids, reader.numbers("facts.by_id", "I"), fact_record)
-    lengths: array[int] = reader.numbers("lengths", "I")
+    facts = Items(store, "facts", ids, reader.numbers("facts.by_id"), fact_record)
+    lengths: array[int] = reader.numbers("lengths")
     if not len(ids) == len(facts) == len(lengths) == reader.meta["facts"]:
         raise ValueError(f"{len(ids)} ids, {len(facts)} facts and {len(lengths)} lengths")
     base = CachedFactBase(sources=tables["sources"], entities=tables["entities"], facts=facts,  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from typing import Any
 from cqfacts.cache import freshness, place
 from cqfacts.cache.disk import CODE_STRIDE, posting_kind
 from cqfacts.cache.records import encode, encode_json
-from cqfacts.cache.storage import Writer, strings
+from cqfacts.cache.storage import Writer, groups, narrowest, strings
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
 
@@ -31,17 +31,27 @@ CHUNK_FACTS = 10_000
 AFTER_READ: Callable[[Path], None] | None = None
 
 _BUILDING: FactBase | None = None  # the base a build's worker processes index (they inherit it by fork)
-_FILES: dict[str, int] = {}
 
 
 def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None]:
-    """``loader.read_file``, with the stamp of the bytes it parsed (None when they could not be read)."""
+    """``loader.read_file``, with the stamp of the bytes it parsed (None when they could not be read).
+
+    A file is first read the fast way (rtoml, no line numbers); one with any problem is read again as
+    ``loader.read_file`` reads it, for the messages and their lines.
+    """
+    from cqfacts.checker import check_document
     from cqfacts.loader import _read_file, read_file
+    from cqfacts.toml_text import LineIndex, parse_fast
 
     try:
         raw, stamp = freshness.read_stamped(file, streams, _read_file)
     except OSError:
         return read_file(file, streams), None  # the loader says what is wrong
+    fast = parse_fast(raw)
+    if fast is not None:
+        items, refs, problems = check_document(str(file), *fast, lines=LineIndex(""))
+        if not problems:
+            return (items, refs, problems), stamp
     return read_file(file, streams, raw=raw), stamp
 
 
@@ -59,16 +69,18 @@ def _index_chunk(number: int, start: int, stop: int) -> dict[str, Any]:
     blocks, offsets, kinds, total = [], array("Q", [0]), array("B"), 0
     for term in terms:
         found = index.postings[term]
-        numbers = array("I", [n + start for n in found])
-        kind, code_type, count_type = posting_kind(max(c for c, _ in found.values()), max(k for _, k in found.values()))
-        block = b"".join((numbers.tobytes(), array(code_type, [c for c, _ in found.values()]).tobytes(),
-                          array(count_type, [k for _, k in found.values()]).tobytes()))
+        numbers = list(found)  # in fact order: gaps from the chunk's first fact (the first one from 0)
+        gaps = [b - a for a, b in zip([0, *numbers], numbers)]  # noqa: B905  # one longer by design
+        codes, counts = [c for c, _ in found.values()], [k for _, k in found.values()]
+        kind, *types = posting_kind(max(gaps), max(codes), max(counts))
+        block = b"".join(array(typecode, values).tobytes()
+                         for typecode, values in zip(types, (gaps, codes, counts), strict=True))
         blocks.append(block)
         total += len(block)
         offsets.append(total)
         kinds.append(kind)
-    return {"records": strings(encode(fact, _FILES) for fact in facts),
-            "terms": strings(terms), "postings": b"".join(blocks), "postings.offsets": offsets,
+    return {"records": groups([encode(fact) for fact in facts]),
+            "terms": strings(terms), "postings": b"".join(blocks), "postings.offsets": narrowest(offsets),
             "postings.kinds": kinds, "fields": strings(encode_json(list(field)) for field in index.fields),
             "lengths": array("I", index.lengths), "words": index.words}
 
@@ -79,8 +91,9 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
     When the cache cannot be written, the base read from TOML is returned, after a notice (none when ``quiet``).
     """
     from cqfacts.loader import load as load_toml
+    from cqfacts.loader import load_with_problems
 
-    global _BUILDING, _FILES
+    global _BUILDING
     stamps: list[freshness.Stamp | None] = []
     size = sum(f.stat().st_size for f in _files_of(given))
     large = size >= PARALLEL_BYTES
@@ -96,9 +109,11 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
                         stamps.append(stamp)
                         yield result
 
-            base = load_toml(given, map_files=map_files)
+            base, problems = load_with_problems(given, map_files=map_files)
+            if problems:  # read again the slow way, for every message with its line (duplicates too)
+                return load_toml(given)
             stamped = time.time_ns()
-            _BUILDING, _FILES = base, {file: n for n, file in enumerate(base.files)}
+            _BUILDING = base
             chunks = [(k, start, min(start + CHUNK_FACTS, len(base.facts)))
                       for k, start in enumerate(range(0, len(base.facts), CHUNK_FACTS))] or [(0, 0, 0)]
             progress.indexing(len(base.facts))
@@ -123,7 +138,7 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
                     _unwritable(folder, exc, quiet)
                     return base
     finally:
-        _BUILDING, _FILES = None, {}
+        _BUILDING = None
         if collecting:
             gc.freeze()  # what the build made was never collected: a first collection would walk all of it
             gc.enable()
@@ -144,12 +159,11 @@ def _files_of(given: Path) -> list[Path]:
 def _write(fd: int, base: FactBase, stamps: list[freshness.Stamp], stamped: int, chunks: int,
            results: Iterable[dict[str, Any]], progress: _Progress) -> None:
     writer = Writer(fd)
-    files = {file: n for n, file in enumerate(base.files)}
     for table in ("sources", "entities", "facts"):
         items = getattr(base, table)
         ids = list(items)
         if table != "facts":
-            _strings(writer, f"{table}.records", (encode(item, files) for item in items.values()))
+            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
         _strings(writer, f"{table}.ids", ids)
         writer.add(f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__)))
     lengths = array("I")
@@ -157,9 +171,7 @@ def _write(fd: int, base: FactBase, stamps: list[freshness.Stamp], stamped: int,
     vocabulary: set[str] = set()
     for k, parts in enumerate(results):
         for part in ("records", "terms", "fields"):
-            blob, offsets = parts[part]
-            writer.add(f"{'facts.records' if part == 'records' else part}.{k}", blob)
-            writer.add(f"{'facts.records' if part == 'records' else part}.{k}.offsets", offsets)
+            _add(writer, f"{'facts.records' if part == 'records' else part}.{k}", parts[part])
         for part in ("postings", "postings.offsets", "postings.kinds"):
             writer.add(f"{part.replace('postings', f'postings.{k}', 1)}", parts[part])
         lengths.extend(parts["lengths"])
@@ -174,7 +186,12 @@ def _write(fd: int, base: FactBase, stamps: list[freshness.Stamp], stamped: int,
 
 
 def _strings(writer: Writer, name: str, items: Iterable[str]) -> None:
-    blob, offsets = strings(items)
+    _add(writer, name, strings(items))
+
+
+def _add(writer: Writer, name: str, part: tuple[bytes, array[int]]) -> None:
+    """A ``strings()`` or ``groups()`` part: its blob, and its offsets beside it."""
+    blob, offsets = part
     writer.add(name, blob)
     writer.add(name + ".offsets", offsets)
 

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from cqfacts.cache.records import DECODERS
@@ -24,10 +25,11 @@ CODE_STRIDE = 1 << 24  # chunk k's field codes are k * CODE_STRIDE + its own (a 
 _WIDTHS = (("B", 1), ("H", 2), ("I", 4))
 
 
-def posting_kind(codes: int, counts: int) -> tuple[int, str, str]:
-    """The byte that says how wide a term's field codes and counts are stored, given their largest values."""
-    code, count = (next(i for i, (_, size) in enumerate(_WIDTHS) if value < 256**size) for value in (codes, counts))
-    return code * 3 + count, _WIDTHS[code][0], _WIDTHS[count][0]
+def posting_kind(gap: int, code: int, count: int) -> tuple[int, str, str, str]:
+    """The byte that says how wide a term's fact numbers (as gaps), field codes and counts are stored, given
+    their largest values; and those widths' array types."""
+    widths = [next(i for i, (_, size) in enumerate(_WIDTHS) if value < 256**size) for value in (gap, code, count)]
+    return widths[0] * 9 + widths[1] * 3 + widths[2], *(_WIDTHS[w][0] for w in widths)  # type: ignore[return-value]
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Items(Mapping[str, Any]):
                 n = self.number(item_id)
                 if n is None:
                     raise KeyError(item_id)
-                item = self._decode(self._record(n), self._store.files)
+                item = self._decode(self._record(n))
                 if item.id != item_id:
                     raise Damaged(f"{self._table} record {n} is not {item_id!r}")
             except KeyError:
@@ -192,7 +194,7 @@ class DiskIndex:
 
     @cached_property
     def _disk_postings(self) -> _Postings:
-        return _Postings(self._store, self._chunks)
+        return _Postings(self._store, self._chunks, self._store.reader.meta["chunk_facts"])
 
     @cached_property
     def _disk_fields(self) -> _Fields:
@@ -233,8 +235,8 @@ class _Fields(dict[int, tuple[str, float, bool]]):
 class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
     """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
 
-    def __init__(self, store: Store, chunks: int):
-        self._store, self._chunks = store, chunks
+    def __init__(self, store: Store, chunks: int, chunk_facts: int):
+        self._store, self._chunks, self._chunk_facts = store, chunks, chunk_facts
         self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
         self._parts: list[tuple[Strings, array[int], array[int], int]] = []
 
@@ -242,8 +244,8 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         while len(self._parts) <= chunk:
             k = len(self._parts)
             reader = self._store.reader
-            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets", "Q"),
-                                reader.numbers(f"postings.{k}.kinds", "B"), reader.where(f"postings.{k}")))
+            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"),
+                                reader.numbers(f"postings.{k}.kinds"), reader.where(f"postings.{k}")))
         return self._parts[chunk]
 
     def _lookup(self, term: str) -> dict[int, tuple[int, int]] | None:
@@ -255,17 +257,21 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             if i == len(terms) or terms[i] != term:
                 continue
             block = reader.read(start + offsets[i], offsets[i + 1] - offsets[i])
-            code_type, count_type = _WIDTHS[kinds[i] // 3], _WIDTHS[kinds[i] % 3]
-            entries, rest = divmod(len(block), 4 + code_type[1] + count_type[1])
+            kind = kinds[i]
+            types = [_WIDTHS[kind // 9], _WIDTHS[kind // 3 % 3], _WIDTHS[kind % 3]]
+            entries, rest = divmod(len(block), sum(size for _, size in types))
             if rest or not entries:
                 raise Damaged(f"the postings of {term!r} are damaged")
-            numbers, codes, counts = array("I"), array(code_type[0]), array(count_type[0])
-            numbers.frombytes(block[:4 * entries])
-            codes.frombytes(block[4 * entries:(4 + code_type[1]) * entries])
-            counts.frombytes(block[(4 + code_type[1]) * entries:])
+            gaps, codes, counts = (array(typecode) for typecode, _ in types)
+            at = 0
+            for numbers, (_, size) in zip((gaps, codes, counts), types, strict=True):
+                numbers.frombytes(block[at:at + size * entries])
+                at += size * entries
             if found is None:
                 found = {}
-            found.update(zip(numbers, zip(map((chunk * CODE_STRIDE).__add__, codes), counts, strict=True), strict=True))
+            # Fact numbers are stored as gaps from the chunk's first fact; codes as the chunk's own.
+            found.update(zip(map((chunk * self._chunk_facts).__add__, accumulate(gaps)),
+                             zip(map((chunk * CODE_STRIDE).__add__, codes), counts, strict=True), strict=True))
         return found
 
     def _get(self, term: str) -> dict[int, tuple[int, int]] | None:
