@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from cqfacts.cache import freshness, place
-from cqfacts.cache.disk import CODE_STRIDE, posting_kind
 from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import Writer, groups, narrowest, strings
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
 
 PARALLEL_BYTES = 4 * 2**20  # about 5,000 facts: below this a build takes well under a second in one process
-CHUNK_FACTS = 10_000
+CHUNK_FACTS = 10_000  # at most 65,536: a fact's number within its chunk is stored in two bytes
 # Tests: called with each file's path right after its bytes were read, as a writer racing the build would.
 AFTER_READ: Callable[[Path], None] | None = None
 
@@ -63,26 +62,22 @@ def _index_chunk(number: int, start: int, stop: int) -> dict[str, Any]:
     assert base is not None
     facts = list(itertools.islice(base.facts.values(), start, stop))
     index = build_index(base, facts)
-    if len(index.fields) >= CODE_STRIDE:
-        raise ValueError(f"{len(index.fields)} fields in one chunk")
     terms = sorted(index.postings)
-    blocks, offsets, kinds, total = [], array("Q", [0]), array("B"), 0
+    # A term's postings are entries [offsets[i], offsets[i + 1]) of three arrays: the fact's number within the
+    # chunk, the field code, the count; each array as narrow as the chunk's largest value allows.
+    numbers, codes, counts, offsets = array("I"), array("I"), array("I"), array("I", [0])
     for term in terms:
         found = index.postings[term]
-        numbers = list(found)  # in fact order: gaps from the chunk's first fact (the first one from 0)
-        gaps = [b - a for a, b in zip([0, *numbers], numbers)]  # noqa: B905  # one longer by design
-        codes, counts = [c for c, _ in found.values()], [k for _, k in found.values()]
-        kind, *types = posting_kind(max(gaps), max(codes), max(counts))
-        block = b"".join(array(typecode, values).tobytes()
-                         for typecode, values in zip(types, (gaps, codes, counts), strict=True))
-        blocks.append(block)
-        total += len(block)
-        offsets.append(total)
-        kinds.append(kind)
-    return {"records": groups([encode(fact) for fact in facts]),
-            "terms": strings(terms), "postings": b"".join(blocks), "postings.offsets": narrowest(offsets),
-            "postings.kinds": kinds, "fields": strings(encode_json(list(field)) for field in index.fields),
-            "lengths": array("I", index.lengths), "words": index.words}
+        numbers.extend(found)
+        in_field, occurrences = zip(*found.values(), strict=True)
+        codes.extend(in_field)
+        counts.extend(occurrences)
+        offsets.append(len(numbers))
+    return {"records": groups([encode(fact) for fact in facts]), "terms": strings(terms),
+            "postings.numbers": narrowest(numbers), "postings.codes": narrowest(codes),
+            "postings.counts": narrowest(counts), "postings.offsets": narrowest(offsets),
+            "fields": index.fields,
+            "lengths": array("I", index.lengths), "words": index.words, "vocabulary": terms}
 
 
 def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool = True) -> FactBase:
@@ -169,16 +164,20 @@ def _write(fd: int, base: FactBase, stamps: list[freshness.Stamp], stamped: int,
     lengths = array("I")
     words: set[str] = set()
     vocabulary: set[str] = set()
+    labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once: codes are the base's
     for k, parts in enumerate(results):
-        for part in ("records", "terms", "fields"):
-            _add(writer, f"{'facts.records' if part == 'records' else part}.{k}", parts[part])
-        for part in ("postings", "postings.offsets", "postings.kinds"):
-            writer.add(f"{part.replace('postings', f'postings.{k}', 1)}", parts[part])
+        _add(writer, f"facts.records.{k}", parts["records"])
+        _add(writer, f"terms.{k}", parts["terms"])
+        codes = [labels.setdefault(field, len(labels)) for field in parts["fields"]]
+        parts["postings.codes"] = narrowest(array("I", map(codes.__getitem__, parts["postings.codes"])))
+        for part in ("numbers", "codes", "counts", "offsets"):
+            writer.add(f"postings.{k}.{part}", parts[f"postings.{part}"])
         lengths.extend(parts["lengths"])
         words.update(parts["words"])
-        vocabulary.update(_terms_of(parts["terms"]))
+        vocabulary.update(parts["vocabulary"])
         progress.indexed(len(parts["lengths"]))
     writer.add("lengths", lengths)
+    _strings(writer, "fields", (encode_json(list(field)) for field in labels))
     _strings(writer, "vocabulary", sorted(vocabulary))
     writer.add("words", "\n".join(sorted(words)).encode("utf-8"))
     writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
@@ -194,11 +193,6 @@ def _add(writer: Writer, name: str, part: tuple[bytes, array[int]]) -> None:
     blob, offsets = part
     writer.add(name, blob)
     writer.add(name + ".offsets", offsets)
-
-
-def _terms_of(part: tuple[bytes, array[int]]) -> list[str]:
-    blob, offsets = part
-    return [blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(len(offsets) - 1)]
 
 
 @contextlib.contextmanager

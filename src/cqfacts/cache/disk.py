@@ -14,22 +14,11 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate
 from typing import Any
 
 from cqfacts.cache.records import DECODERS
 from cqfacts.cache.storage import Damaged, Reader, Strings
 from cqfacts.model import FactBase
-
-CODE_STRIDE = 1 << 24  # chunk k's field codes are k * CODE_STRIDE + its own (a chunk has far fewer fields)
-_WIDTHS = (("B", 1), ("H", 2), ("I", 4))
-
-
-def posting_kind(gap: int, code: int, count: int) -> tuple[int, str, str, str]:
-    """The byte that says how wide a term's fact numbers (as gaps), field codes and counts are stored, given
-    their largest values; and those widths' array types."""
-    widths = [next(i for i, (_, size) in enumerate(_WIDTHS) if value < 256**size) for value in (gap, code, count)]
-    return widths[0] * 9 + widths[1] * 3 + widths[2], *(_WIDTHS[w][0] for w in widths)  # type: ignore[return-value]
 
 
 @dataclass
@@ -178,7 +167,7 @@ class DiskIndex:
 
     @property
     def postings(self) -> Mapping[str, dict[int, tuple[int, int]]]:
-        return self._guarded("postings", lambda: self._disk_postings)
+        return self._guarded("postings", lambda: (self._disk_fields, self._disk_postings)[1])
 
     @property
     def fields(self) -> Mapping[int, tuple[str, float, bool]]:
@@ -211,24 +200,17 @@ class DiskIndex:
 
 
 class _Fields(dict[int, tuple[str, float, bool]]):
-    """Field code -> (label, weight, is alias), each chunk's labels read when one of its codes is first asked."""
+    """Field code -> (label, weight, is alias). Checked whole before the first postings are read (a code in hand
+    must never meet a damaged label); each label decoded when first asked for."""
 
     def __init__(self, store: Store):
         super().__init__()
-        self._store = store
-        self._chunks: dict[int, Strings] = {}
+        self._labels = Strings(store.reader, "fields")
+        store.reader.section("fields")
 
     def __missing__(self, code: int) -> tuple[str, float, bool]:
-        chunk, own = divmod(code, CODE_STRIDE)
-        try:
-            labels = self._chunks.get(chunk)
-            if labels is None:
-                labels = self._chunks[chunk] = Strings(self._store.reader, f"fields.{chunk}")
-            label, weight, alias = json.loads(labels[own])
-            field = self[code] = (str(label), float(weight), bool(alias))
-        except Exception as exc:
-            self._store.replace(exc)
-            raise Damaged("the cache changed under a search") from exc  # not reached: search reads fields anew
+        label, weight, alias = json.loads(self._labels[code])
+        field = self[code] = (str(label), float(weight), bool(alias))
         return field
 
 
@@ -238,40 +220,38 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
     def __init__(self, store: Store, chunks: int, chunk_facts: int):
         self._store, self._chunks, self._chunk_facts = store, chunks, chunk_facts
         self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
-        self._parts: list[tuple[Strings, array[int], array[int], int]] = []
+        self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
 
-    def _part(self, chunk: int) -> tuple[Strings, array[int], array[int], int]:
+    def _part(self, chunk: int) -> tuple[Strings, array[int], list[tuple[int, str, int]]]:
         while len(self._parts) <= chunk:
             k = len(self._parts)
             reader = self._store.reader
-            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"),
-                                reader.numbers(f"postings.{k}.kinds"), reader.where(f"postings.{k}")))
+            arrays = []
+            for name in ("numbers", "codes", "counts"):
+                start, _, *typecode = reader.meta["sections"][f"postings.{k}.{name}"]
+                arrays.append((start, typecode[0], array(typecode[0]).itemsize))
+            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"), arrays))
         return self._parts[chunk]
 
     def _lookup(self, term: str) -> dict[int, tuple[int, int]] | None:
         found: dict[int, tuple[int, int]] | None = None
         reader = self._store.reader
         for chunk in range(self._chunks):
-            terms, offsets, kinds, start = self._part(chunk)
+            terms, offsets, arrays = self._part(chunk)
             i = bisect_left(terms, term)
             if i == len(terms) or terms[i] != term:
                 continue
-            block = reader.read(start + offsets[i], offsets[i + 1] - offsets[i])
-            kind = kinds[i]
-            types = [_WIDTHS[kind // 9], _WIDTHS[kind // 3 % 3], _WIDTHS[kind % 3]]
-            entries, rest = divmod(len(block), sum(size for _, size in types))
-            if rest or not entries:
+            first, last = offsets[i], offsets[i + 1]
+            if not first < last:
                 raise Damaged(f"the postings of {term!r} are damaged")
-            gaps, codes, counts = (array(typecode) for typecode, _ in types)
-            at = 0
-            for numbers, (_, size) in zip((gaps, codes, counts), types, strict=True):
-                numbers.frombytes(block[at:at + size * entries])
-                at += size * entries
+            numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
+            for values, (start, _, size) in zip((numbers, codes, counts), arrays, strict=True):
+                values.frombytes(reader.read(start + size * first, size * (last - first)))
             if found is None:
                 found = {}
-            # Fact numbers are stored as gaps from the chunk's first fact; codes as the chunk's own.
-            found.update(zip(map((chunk * self._chunk_facts).__add__, accumulate(gaps)),
-                             zip(map((chunk * CODE_STRIDE).__add__, codes), counts, strict=True), strict=True))
+            # Fact numbers are stored from the chunk's first fact.
+            found.update(zip(map((chunk * self._chunk_facts).__add__, numbers), zip(codes, counts, strict=True),
+                             strict=True))
         return found
 
     def _get(self, term: str) -> dict[int, tuple[int, int]] | None:
