@@ -1,7 +1,7 @@
 """The words of numbers, for ``cqfacts.numbers``: the tables and the reader of number words.
 
 Each table says how people write something (scale words, comparators, currencies, units, locators) and what
-the fact base calls it (comparators are ``cqfacts.loader.COMPARATORS``, checked by tests/test_numbers.py).
+the fact base calls it (comparators are ``cqfacts.spec.COMPARATORS``, checked by tests/test_numbers.py).
 ``tokens`` splits text into numbers, words and symbols with their offsets; ``read_words`` reads a number
 written in words ("twenty-two thousand", "a dozen", "half a million", "two-thirds").
 """

@@ -15,7 +15,7 @@ What it reads:
   (two-thirds is 66.67%, the way the fact base records it);
 - percents (``3.2%``, ``3.2 per cent``), currencies (``US$22.25 million`` → ``usd``, ``76.9bn yuan``, ``RMB``,
   ``¥``, ``元`` → ``yuan``) and the word after a count as its unit (``22 satellites``);
-- comparators in the fact base's vocabulary (``cqfacts.loader``): ``more than``, ``over``, ``exceeded`` →
+- comparators in the fact base's vocabulary (``cqfacts.spec.COMPARATORS``): ``more than``, ``over``, ``exceeded`` →
   ``more-than``; ``at least``, ``or more`` → ``at-least``; ``less than``, ``under`` → ``less-than``; ``up to``,
   ``no more than`` → ``up-to``; ``about``, ``nearly``, ``almost``, ``some`` → ``about``; ``exactly``. No
   comparator written is ``None`` (read as exactly).
@@ -203,12 +203,24 @@ def _unit_after(toks: list[Token], k: int) -> tuple[str | None, int]:
         return found
     at = k
     if tok.text in DASHES and k + 1 < len(toks) and glued(toks[k - 1], tok) and glued(tok, toks[k + 1]):
-        tok, at = toks[k + 1], k + 1  # "10-year", "500,000-vehicle"
+        at = k + 1  # "10-year", "500,000-vehicle"
+    # A noun phrase of up to three words: its unit is the plural in it ("new energy vehicles"), else its
+    # first word ("mark", "month").
+    phrase: list[int] = []
+    while at < len(toks) and len(phrase) < 3 and _noun_like(toks[at]) and (not phrase or toks[at].kind == "word"):
+        phrase.append(at)
+        at += 1
+    if not phrase:
+        return None, k
+    plural = [n for n in phrase if toks[n].low.endswith("s") and len(toks[n].low) > 3]
+    chosen = plural[-1] if plural else phrase[0]
+    return UNIT_WORDS.get(toks[chosen].low, toks[chosen].low), chosen + 1
+
+
+def _noun_like(tok: Token) -> bool:
     word = tok.low
-    if tok.kind == "word" and (len(word) > 1 or word in UNIT_WORDS) and word not in NOT_UNITS \
-            and word not in MONTHS and word not in LOCATOR_WORDS and word not in SMALL:
-        return UNIT_WORDS.get(word, word), at + 1
-    return None, k
+    return tok.kind == "word" and (len(word) > 1 or word in UNIT_WORDS) and word not in NOT_UNITS \
+        and word not in MONTHS and word not in LOCATOR_WORDS and word not in SMALL
 
 
 def _role(toks: list[Token], i: int, j: int, core: Core, dates: list[tuple[int, int]], plain: bool) -> str:

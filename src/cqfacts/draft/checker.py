@@ -59,7 +59,12 @@ class DraftChecker:
                    if not any(s <= sentence.start + a.start < e for s, e in quoted)]
         cited = [fact for c in citations if sentence.start <= c.start <= sentence.end + 2 and c.source
                  for fact in self.base.facts.values() if fact.source == c.source and fact.paragraph in c.paragraphs]
-        return self.figures.check(sentence.text, amounts, cited)
+        # The ranker reads the writer's own words: quoted words are checked as quotations.
+        words = sentence.text
+        for start, end in quoted:
+            a, b = max(start - sentence.start, 0), min(end - sentence.start, len(words))
+            words = words[:a] + " " * (b - a) + words[b:]
+        return self.figures.check(words, amounts, cited)
 
     def _quotation(self, draft: Draft, quotation: Quotation, result: QuoteResult) -> Finding:
         fact = result.fact

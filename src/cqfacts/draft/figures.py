@@ -88,6 +88,12 @@ class FigureChecker:
 
         self.base = base
         index_for(base)
+        # Every figure's values, for a sentence the ranker does not connect to the fact it quotes a figure of.
+        self.by_value: dict[float, list[Fact]] = {}
+        for fact in base.facts.values():
+            for figure in fact.figures:
+                for value in (figure.value, *([figure.baseline.value] if figure.baseline else [])):
+                    self.by_value.setdefault(round(float(value), 6), []).append(fact)
 
     def candidates(self, sentence: str, cited: list[Fact]) -> list[tuple[Fact, float]]:
         """The facts a sentence may be about, most likely first: those it cites, then the ranker's."""
@@ -102,7 +108,8 @@ class FigureChecker:
         if not checked:
             return []
         candidates = self.candidates(sentence, cited)
-        results: list[FigureResult | None] = [self._same_value(a, candidates, sentence) for a in checked]
+        results = [self._same_value(a, candidates, sentence) or self._same_value_anywhere(a, sentence)
+                   for a in checked]
         used = {(r.fact.id, id(r.figure)) for r in results if r and r.fact}
         out = []
         for amount, result in zip(checked, results, strict=True):
@@ -112,7 +119,13 @@ class FigureChecker:
                 out.append(result)
         return out
 
-    def _same_value(self, amount: Amount, candidates: list[tuple[Fact, float]], sentence: str) -> FigureResult | None:
+    def _same_value_anywhere(self, amount: Amount, sentence: str) -> FigureResult | None:
+        """A figure of the same value and the same unit in any fact: "3.2 per cent" is the 3.2% growth."""
+        facts = self.by_value.get(round(float(amount.value), 6), []) if amount.exact else []
+        return self._same_value(amount, [(f, 0.0) for f in dict.fromkeys(facts)], sentence, fit=2)
+
+    def _same_value(self, amount: Amount, candidates: list[tuple[Fact, float]], sentence: str,
+                    fit: int = 1) -> FigureResult | None:
         found: list[tuple[tuple[int, int], Fact, Figure, bool]] = []
         for rank, (fact, _) in enumerate(candidates):
             for figure in fact.figures:
@@ -120,7 +133,7 @@ class FigureChecker:
                 if figure.baseline:
                     values.append((figure.baseline.value, figure.baseline.comparator, True))
                 for value, _, baseline in values:
-                    if amount.same_value(value) and _unit_fit(amount, figure):
+                    if amount.same_value(value) and _unit_fit(amount, figure) >= fit:
                         forecast = fact.kind in FORECAST_KINDS and not baseline
                         found.append(((forecast, rank), fact, figure, baseline))
         if not found:

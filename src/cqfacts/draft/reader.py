@@ -19,13 +19,13 @@ _BLANKED = [
     re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL),  # HTML comments
     re.compile(r"`[^`\n]+`"),  # inline code
     re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),  # images
-    re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # link targets: [text](url "title")
-    re.compile(r"(?<=\])\[[^\]\n]*\]"),  # reference links: [text][ref]
+    # Links keep their text: [text](url "title"), [text][ref].
+    re.compile(r"\[(?=[^\]\n]*\](?:\(|\[))|\](?:\([^)\s]*(?:\s+\"[^\"]*\")?\)|\[[^\]\n]*\])"),
     re.compile(r"^[ \t]*\[[^\]\n]+\]:.*$", re.MULTILINE),  # link definitions
     re.compile(r"\[\^[^\]\n]+\]:?"),  # footnote marks
     re.compile(r"<https?://[^>\s]*>|https?://\S+|</?[A-Za-z][^>\n]*>"),  # autolinks, URLs, HTML tags
     re.compile(r"^[ \t]*(?:#{1,6}(?=\s)|[-*+](?=\s)|\d{1,9}[.)](?=\s)|(?:[-*_][ \t]*){3,}$)", re.MULTILINE),
-    re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|(?<!\S)\[|\](?=\s|$)|\||~~"),  # emphasis, link brackets, tables
+    re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|\||~~"),  # emphasis, tables
 ]
 _QUOTE_MARK_RE = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
