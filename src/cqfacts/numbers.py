@@ -45,6 +45,7 @@ from cqfacts.number_words import (
     SCALES,
     SEPARATORS,
     SMALL,
+    STARTS,
     UNIT_PHRASES,
     UNIT_WORDS,
     USD,
@@ -297,7 +298,7 @@ def find_quantities(text: str) -> list[Amount]:
     out: list[Amount] = []
     i = 0
     while i < len(toks):
-        found = _amount_at(text, toks, i, dates)
+        found = _amount_at(text, toks, i, dates) if toks[i].kind == "num" or toks[i].low in STARTS else None
         if found is None:
             i += 1
             continue

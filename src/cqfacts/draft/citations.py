@@ -81,7 +81,7 @@ def _names(base: FactBase) -> list[tuple[str, str]]:
 
 def find_citations(text: str, base: FactBase) -> list[Citation]:
     """Every citation in a draft, in reading order."""
-    keys = _keys(base)
+    keys = _keys(base) if "@" in text else {}
     found: list[Citation] = []
     taken: list[tuple[int, int]] = []
     for m in _BRACKETED_RE.finditer(text):

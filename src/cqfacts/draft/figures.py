@@ -80,6 +80,21 @@ def written_as_done(sentence: str) -> bool:
     return _FUTURE_RE.search(sentence) is None
 
 
+_QUERY_WORDS = 14  # words either side of a figure that the ranker reads: a long sentence is about many things
+
+
+def _near(sentence: str, amounts: list[Amount]) -> str:
+    """The words of a sentence around its figures, for the ranker (which wants most query words matched)."""
+    if len(sentence.split()) <= 2 * _QUERY_WORDS:
+        return sentence
+    spans = [m.span() for m in re.finditer(r"\S+", sentence)]
+    keep: set[int] = set()
+    for amount in amounts:
+        at = next((n for n, (_, end) in enumerate(spans) if end > amount.start), len(spans) - 1)
+        keep.update(range(max(0, at - _QUERY_WORDS), at + _QUERY_WORDS + 1))
+    return " ".join(sentence[a:b] for n, (a, b) in enumerate(spans) if n in keep)
+
+
 class FigureChecker:
     """Checks the figures of a draft's sentences against one fact base."""
 
@@ -107,7 +122,7 @@ class FigureChecker:
         checked = [a for a in amounts if is_checked(a)]
         if not checked:
             return []
-        candidates = self.candidates(sentence, cited)
+        candidates = self.candidates(_near(sentence, checked), cited)
         results = [self._same_value(a, candidates, sentence) or self._same_value_anywhere(a, sentence)
                    for a in checked]
         used = {(r.fact.id, id(r.figure)) for r in results if r and r.fact}

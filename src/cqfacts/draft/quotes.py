@@ -18,7 +18,7 @@ _GAP_RE = re.compile(r"\[[^\[\]]*\]|…|\.\s?\.\s?\.")  # omissions and insertio
 _WORD_RE = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*")
 # The closest fact quote must share this share of the quotation's words for it to be "altered", not unbacked.
 _ALTERED_SHARE = 0.6
-_FUZZY_CUTOFF = 60
+_CLOSEST = 3  # fact quotes sharing the most words, aligned word by word
 
 
 def words(text: str) -> list[str]:
@@ -57,7 +57,7 @@ class QuoteIndex:
             by_paragraph.setdefault((fact.source, fact.paragraph), []).append(fact)
         self.paragraphs = [Passage(tuple(fs), tuple(w for f in fs for w in words(f.quote)))
                            for fs in by_paragraph.values() if len(fs) > 1]
-        self._joined = [p.joined for p in self.passages]
+        self._vocabularies = [frozenset(p.words) for p in self.passages]
 
     def check(self, quotation: str) -> QuoteResult:
         parts = [words(part) for part in _GAP_RE.split(quotation)]
@@ -70,12 +70,14 @@ class QuoteIndex:
         return self._closest([w for p in parts for w in p])
 
     def _closest(self, quoted: list[str]) -> QuoteResult:
-        from rapidfuzz import fuzz, process
-
-        query = " ".join(quoted)
-        best = process.extract(query, self._joined, scorer=fuzz.partial_ratio, limit=3, score_cutoff=_FUZZY_CUTOFF)
+        """The fact quote sharing the most of the quotation's words in order, if it shares enough."""
+        wanted = set(quoted)
+        overlap = sorted(((len(wanted & vocabulary), n) for n, vocabulary in enumerate(self._vocabularies)),
+                         reverse=True)[:_CLOSEST]
         chosen: tuple[float, Passage, list[tuple[str, str]]] | None = None
-        for _, _, n in best:
+        for shared, n in overlap:
+            if shared < _ALTERED_SHARE * len(wanted):
+                break
             passage = self.passages[n]
             share, changes = _alignment(passage.words, quoted)
             if share >= _ALTERED_SHARE and (chosen is None or share > chosen[0]):
