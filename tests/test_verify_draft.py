@@ -196,3 +196,16 @@ def test_any_draft_is_checked_without_an_error(text):
 
     found = DraftChecker(load()).check("draft", text)
     assert all(f.line >= 1 and f.column >= 1 for f in found)
+
+
+def test_the_readme_example_is_what_verify_prints(tmp_path, monkeypatch):
+    from conftest import REPO
+
+    section = (REPO / "README.md").read_text("utf-8").split("### `cqfacts verify", 1)[1].split("\n### ", 1)[0]
+    draft = re.search(r"```markdown\n(.*?)```", section, re.DOTALL).group(1)
+    shown = re.search(r"```console\n\$ cqfacts verify draft.md\n(.*?)```", section, re.DOTALL).group(1)
+    (tmp_path / "draft.md").write_text(draft, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("verify", "draft.md")
+    assert result.exit_code == 1
+    assert result.stdout + result.stderr == shown

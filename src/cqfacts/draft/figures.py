@@ -81,17 +81,18 @@ def written_as_done(sentence: str) -> bool:
 
 
 _QUERY_WORDS = 14  # words either side of a figure that the ranker reads: a long sentence is about many things
+_CLAUSE_WORDS = 7  # and, for a figure the sentence did not place, the words of its own clause
 
 
-def _near(sentence: str, amounts: list[Amount]) -> str:
+def _near(sentence: str, amounts: list[Amount], width: int = _QUERY_WORDS) -> str:
     """The words of a sentence around its figures, for the ranker (which wants most query words matched)."""
-    if len(sentence.split()) <= 2 * _QUERY_WORDS:
+    if len(sentence.split()) <= 2 * width:
         return sentence
     spans = [m.span() for m in re.finditer(r"\S+", sentence)]
     keep: set[int] = set()
     for amount in amounts:
         at = next((n for n, (_, end) in enumerate(spans) if end > amount.start), len(spans) - 1)
-        keep.update(range(max(0, at - _QUERY_WORDS), at + _QUERY_WORDS + 1))
+        keep.update(range(max(0, at - width), at + width + 1))
     return " ".join(sentence[a:b] for n, (a, b) in enumerate(spans) if n in keep)
 
 
@@ -129,10 +130,20 @@ class FigureChecker:
         out = []
         for amount, result in zip(checked, results, strict=True):
             if result is None and not _weak(amount):
-                result = self._differs(amount, candidates, used) or FigureResult("unbacked", amount)
+                result = self._differs(amount, candidates, used) or self._in_its_clause(amount, sentence, cited, used)
             if result is not None:
                 out.append(result)
         return out
+
+    def _in_its_clause(self, amount: Amount, sentence: str, cited: list[Fact],
+                       used: set[tuple[str, int]]) -> FigureResult:
+        """A figure the sentence as a whole did not place, checked against the facts its own clause is about."""
+        clause = _near(sentence, [amount], _CLAUSE_WORDS)
+        if clause == sentence:
+            return FigureResult("unbacked", amount)
+        candidates = self.candidates(clause, cited)
+        return self._same_value(amount, candidates, sentence) or self._differs(amount, candidates, used) \
+            or FigureResult("unbacked", amount)
 
     def _same_value_anywhere(self, amount: Amount, sentence: str) -> FigureResult | None:
         """A figure of the same value and the same unit in any fact: "3.2 per cent" is the 3.2% growth."""
