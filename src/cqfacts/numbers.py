@@ -15,7 +15,7 @@ What it reads:
   (two-thirds is 66.67%, the way the fact base records it);
 - percents (``3.2%``, ``3.2 per cent``), currencies (``US$22.25 million`` → ``usd``, ``76.9bn yuan``, ``RMB``,
   ``¥``, ``元`` → ``yuan``) and the word after a count as its unit (``22 satellites``);
-- comparators in the fact base's vocabulary (``cqfacts.spec.COMPARATORS``): ``more than``, ``over``, ``exceeded`` →
+- comparators in the fact base's vocabulary (``cqfacts.spec``): ``more than``, ``over``, ``exceeded`` →
   ``more-than``; ``at least``, ``or more`` → ``at-least``; ``less than``, ``under`` → ``less-than``; ``up to``,
   ``no more than`` → ``up-to``; ``about``, ``nearly``, ``almost``, ``some`` → ``about``; ``exactly``. No
   comparator written is ``None`` (read as exactly).
