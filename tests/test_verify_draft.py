@@ -41,6 +41,9 @@ def test_a_clean_draft_has_no_error_no_warning_and_exits_0():
     assert said["3.2 per cent"] == "industrial-added-value-growth-2023"
     assert said["About two-thirds"] == "china-share-global-nev-sales"
     assert said["exceed 2.2 trillion yuan"] == "electronics-cluster-target-2025"  # a target, said as one
+    quoted = {r["text"]: r["fact"] for r in rows if r["kind"] == "quotation"}
+    assert quoted["[Chongqing] has built a 500 billion-level industrial cluster for smart terminals"] == \
+        "smart-terminal-cluster-500-billion"  # an insertion in brackets
     # Years, dates, list numbers and paragraph numbers are not figures.
     assert not [t for t in said if any(n in t for n in ("2023", "2024", "2025", "31 March", "21", "47"))]
 
@@ -109,6 +112,15 @@ def test_line_and_column_point_at_the_words_found():
                 assert at[0] in "“\"" or lines[row["line"] - 1].startswith(">"), row
             elif row["status"] != "forecast-as-result":
                 assert at.startswith(row["text"]), row
+
+
+def test_figures_the_base_does_not_hold_are_warnings_not_errors():
+    draft = ("Chongqing’s GDP grew 6.1% in 2023. Retail sales in Chongqing rose 8% in 2023.\n"
+             "Chongqing exported 1.2 million cars in 2023. The city has 32 million residents.\n"
+             "Industrial output in Chongqing grew 5% in 2022. Sales of the firm grew 50% in 2023.\n")
+    result = run("verify", "-", input=draft)
+    assert result.exit_code == 0
+    assert [line.split(": ")[1] for line in result.stdout.splitlines()] == ["figure unbacked"] * 6
 
 
 def test_quiet_prints_only_errors():

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cqfacts.cli.app import EXIT_FOUND, EXIT_NOTHING, SETTINGS, app
 from cqfacts.cli.options import FactsOption, JsonOption, load_base
 from cqfacts.errors import CqfactsError
+
+if TYPE_CHECKING:
+    from cqfacts.draft import Finding
 
 FORMATS = ("text", "json", "ndjson")
 
@@ -18,7 +22,7 @@ def read_draft_file(name: str) -> tuple[str, str]:
     """(name shown in findings, text) of a draft file, or of stdin for '-'; a one-line error if unreadable."""
     shown = "<stdin>" if name == "-" else name
     try:
-        data = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()  # noqa: SIM115
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except IsADirectoryError:
         raise CqfactsError(f"cannot read draft {shown}: it is a folder; give the draft files in it") from None
     except OSError as exc:
@@ -90,7 +94,8 @@ def verify_command(
     raise typer.Exit(EXIT_NOTHING if failed(findings, strict) else EXIT_FOUND)
 
 
-def _summary_line(findings: list, drafts: int) -> None:
+def _summary_line(findings: list[Finding], drafts: int) -> None:
+    """The counts per status, on stderr: a pipe gets the findings alone on stdout."""
     from cqfacts.draft import counts
 
     found = counts(findings)

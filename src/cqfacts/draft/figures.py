@@ -146,19 +146,22 @@ class FigureChecker:
             or FigureResult("unbacked", amount)
 
     def _same_value_anywhere(self, amount: Amount, sentence: str) -> FigureResult | None:
-        """A figure of the same value and the same unit in any fact: "3.2 per cent" is the 3.2% growth."""
+        """A figure of the same value and the same unit in any fact: "3.2 per cent" is the 3.2% growth.
+
+        A value alone is weak evidence of what a sentence is about, so it can back a figure but never
+        find fault with one ("sales grew 50%" is not the comparator of some other fact's "about 50%").
+        """
         facts = self.by_value.get(round(float(amount.value), 6), []) if amount.exact else []
-        return self._same_value(amount, [(f, 0.0) for f in dict.fromkeys(facts)], sentence, fit=2)
+        found = self._same_value(amount, [(f, 0.0) for f in dict.fromkeys(facts)], sentence, fit=2)
+        return found if found and found.status == "matches" else None
 
     def _same_value(self, amount: Amount, candidates: list[tuple[Fact, float]], sentence: str,
                     fit: int = 1) -> FigureResult | None:
         found: list[tuple[tuple[int, int], Fact, Figure, bool]] = []
         for rank, (fact, _) in enumerate(candidates):
             for figure in fact.figures:
-                values = [(figure.value, figure.comparator, False)]
-                if figure.baseline:
-                    values.append((figure.baseline.value, figure.baseline.comparator, True))
-                for value, _, baseline in values:
+                values = [(figure.value, False)] + ([(figure.baseline.value, True)] if figure.baseline else [])
+                for value, baseline in values:
                     if amount.same_value(value) and _unit_fit(amount, figure) >= fit:
                         forecast = fact.kind in FORECAST_KINDS and not baseline
                         found.append(((forecast, rank), fact, figure, baseline))
