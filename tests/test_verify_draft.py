@@ -221,3 +221,19 @@ def test_the_readme_example_is_what_verify_prints(tmp_path, monkeypatch):
     result = run("verify", "draft.md")
     assert result.exit_code == 1
     assert result.stdout + result.stderr == shown
+
+
+@pytest.mark.parametrize("style", ["apa", "mla", "chicago", "chicago-author-date", "harvard", "ieee"])
+def test_what_cqfacts_cite_prints_verifies_without_an_error(style):
+    cited = run("cite", "tianmu-1-satellites-in-orbit", "display-output-2023", "--style", style, "--format", "markdown")
+    assert cited.exit_code == 0
+    result = run("verify", "-", input=cited.stdout)
+    assert result.exit_code == 0, result.stdout
+    assert "quotation verbatim: quotes fact tianmu-1-satellites-in-orbit" in result.stdout
+
+
+def test_a_locator_may_name_a_range_and_a_value_alone_never_faults_one():
+    draft = ("“It took only one year to set a new national record” [@cqgov2024newchongqing, paras. 21–23].\n"
+             "The rate reached 3.2% last year (Chongqing Municipal People’s Government, 2024, para. 5).\n")
+    result = run("verify", "-", "--strict", input=draft)
+    assert result.exit_code == 0, result.stdout

@@ -48,7 +48,7 @@ class DraftChecker:
         for sentence in draft.sentences:
             for result in self._sentence_figures(draft, sentence, citations):
                 findings.append(self._figure(draft, sentence, result))
-                if result.fact and result.status != "differs":
+                if result.fact and result.status != "differs" and not result.by_value_only:
                     claims.append(_Claim(sentence.start + result.amount.end, "figure", (result.fact,)))
         findings.extend(self._citations(draft, citations, claims))
         return sorted(findings, key=lambda f: (f.offset, f.kind))

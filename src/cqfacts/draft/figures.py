@@ -12,7 +12,7 @@ is a forecast stated as a result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cqfacts.model import Fact, FactBase, Figure
 from cqfacts.normalize import stem, terms
@@ -41,6 +41,7 @@ class FigureResult:
     fact: Fact | None = None
     figure: Figure | None = None
     baseline: bool = False  # the fact's starting value ("from about 30%") rather than its figure
+    by_value_only: bool = False  # matched by its value alone, not by what the sentence is about
 
     @property
     def expected(self) -> str | None:
@@ -153,7 +154,7 @@ class FigureChecker:
         """
         facts = self.by_value.get(round(float(amount.value), 6), []) if amount.exact else []
         found = self._same_value(amount, [(f, 0.0) for f in dict.fromkeys(facts)], sentence, fit=2)
-        return found if found and found.status == "matches" else None
+        return replace(found, by_value_only=True) if found and found.status == "matches" else None
 
     def _same_value(self, amount: Amount, candidates: list[tuple[Fact, float]], sentence: str,
                     fit: int = 1) -> FigureResult | None:
