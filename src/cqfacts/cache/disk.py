@@ -36,6 +36,7 @@ class Store:
         self._replace = replace
         self.replacement: FactBase | None = None
         self.replacement_index: Any = None
+        self.listeners: list[Callable[[Any], None]] = []  # told the replacement's index
 
     def replace(self, exc: BaseException) -> FactBase:
         """The base read from TOML, after a notice: called when anything read from the cache is wrong."""
@@ -46,6 +47,8 @@ class Store:
             self.replacement = self._replace(reason)
             index = getattr(self.replacement, "search_index", None)
             self.replacement_index = index if index is not None else index_for(self.replacement)
+            for listener in self.listeners:
+                listener(self.replacement_index)
         return self.replacement
 
 
@@ -136,10 +139,21 @@ class _Positions(Mapping[str, int]):
 
 
 class DiskIndex:
-    """A cached base's search index (what ``search.SearchIndex`` holds), read from disk as search asks."""
+    """A cached base's search index (what ``search.SearchIndex`` holds), read from disk as search asks.
+
+    What search reads for every posting (``fields``, ``lengths``, ``ids``) are plain attributes, pointed at
+    the TOML's index when the cache turns out to be damaged.
+    """
 
     def __init__(self, store: Store, facts: Items, ids: Sequence[str], lengths: array[int], chunks: int):
-        self._store, self._facts, self._ids, self._lengths, self._chunks = store, facts, ids, lengths, chunks
+        self._store, self._facts = store, facts
+        self.ids, self.lengths, self.size = ids, lengths, len(lengths)
+        self.fields: Mapping[int, tuple[str, float, bool]] = _Fields(store)
+        self.postings: Mapping[str, dict[int, tuple[int, int]]] = _Postings(store, chunks)
+        store.listeners.append(self._switch)
+
+    def _switch(self, index: Any) -> None:
+        self.ids, self.lengths, self.fields, self.postings = index.ids, index.lengths, index.fields, index.postings
 
     def _guarded(self, name: str, make: Callable[[], Any]) -> Any:
         if self._store.replacement is None:
@@ -150,28 +164,8 @@ class DiskIndex:
         return getattr(self._store.replacement_index, name)
 
     @property
-    def size(self) -> int:
-        return len(self._lengths)
-
-    @property
-    def ids(self) -> Sequence[str]:
-        return self._ids if self._store.replacement is None else self._store.replacement_index.ids
-
-    @property
-    def lengths(self) -> Sequence[int]:
-        return self._lengths if self._store.replacement is None else self._store.replacement_index.lengths
-
-    @property
     def positions(self) -> Mapping[str, int]:
         return self._guarded("positions", lambda: _Positions(self._facts))
-
-    @property
-    def postings(self) -> Mapping[str, dict[int, tuple[int, int]]]:
-        return self._guarded("postings", lambda: (self._disk_fields, self._disk_postings)[1])
-
-    @property
-    def fields(self) -> Mapping[int, tuple[str, float, bool]]:
-        return self._guarded("fields", lambda: self._disk_fields)
 
     @property
     def vocabulary(self) -> Sequence[str]:
@@ -180,14 +174,6 @@ class DiskIndex:
     @property
     def words(self) -> list[str]:
         return self._guarded("words", lambda: self._disk_words)
-
-    @cached_property
-    def _disk_postings(self) -> _Postings:
-        return _Postings(self._store, self._chunks, self._store.reader.meta["chunk_facts"])
-
-    @cached_property
-    def _disk_fields(self) -> _Fields:
-        return _Fields(self._store)
 
     @cached_property
     def _disk_vocabulary(self) -> Strings:
@@ -200,13 +186,12 @@ class DiskIndex:
 
 
 class _Fields(dict[int, tuple[str, float, bool]]):
-    """Field code -> (label, weight, is alias). Checked whole before the first postings are read (a code in hand
-    must never meet a damaged label); each label decoded when first asked for."""
+    """Field code -> (label, weight, is alias), each decoded when first asked for. ``_Postings`` checks the
+    labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
 
     def __init__(self, store: Store):
         super().__init__()
         self._labels = Strings(store.reader, "fields")
-        store.reader.section("fields")
 
     def __missing__(self, code: int) -> tuple[str, float, bool]:
         label, weight, alias = json.loads(self._labels[code])
@@ -217,12 +202,16 @@ class _Fields(dict[int, tuple[str, float, bool]]):
 class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
     """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
 
-    def __init__(self, store: Store, chunks: int, chunk_facts: int):
-        self._store, self._chunks, self._chunk_facts = store, chunks, chunk_facts
+    def __init__(self, store: Store, chunks: int):
+        self._store, self._chunks, self._chunk_facts = store, chunks, store.reader.meta["chunk_facts"]
+        self._fields_checked = False
         self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
         self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
 
     def _part(self, chunk: int) -> tuple[Strings, array[int], list[tuple[int, str, int]]]:
+        if not self._fields_checked:
+            self._store.reader.section("fields")
+            self._fields_checked = True
         while len(self._parts) <= chunk:
             k = len(self._parts)
             reader = self._store.reader

@@ -156,6 +156,8 @@ class Reader:
         if start < HEADER_SIZE or length < 0 or end > self._end:
             raise Damaged(f"a part out of bounds ({start:,}+{length:,})")
         first, last = (start - HEADER_SIZE) // BLOCK, (max(end, start + 1) - 1 - HEADER_SIZE) // BLOCK
+        if first == last and self._checked[first]:  # the common case: a small part of a block read before
+            return self._map[start:end]
         for block in range(first, last + 1):
             if not self._checked[block]:
                 at = HEADER_SIZE + block * BLOCK
@@ -203,7 +205,7 @@ class Strings(Sequence[str]):
         return self._length
 
     def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
+        if i.__class__ is slice:
             return [self[j] for j in range(*i.indices(self._length))]
         return self.raw(i).decode("utf-8")
 
