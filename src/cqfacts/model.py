@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
+from cqfacts.lazy import field, record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Origin:
     """Where an item was read: the file, its table header line and the line of each key."""
 
@@ -19,7 +20,7 @@ class Origin:
         return self.key_lines.get(key, self.line)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Author:
     organization: str | None = None
     family: str | None = None
@@ -40,7 +41,7 @@ class Author:
                                   ("given", self.given)) if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     id: str
     title: str
@@ -80,7 +81,7 @@ class Source:
         return {k: v for k, v in out.items() if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entity:
     id: str
     name: str
@@ -102,7 +103,7 @@ class Entity:
         return {k: v for k, v in out.items() if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Speaker:
     name: str
     role: str | None = None
@@ -113,7 +114,7 @@ class Speaker:
                                   ("organization", self.organization)) if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Quantity:
     value: float | int
     comparator: str | None = None
@@ -124,7 +125,7 @@ class Quantity:
                                   ("period", self.period)) if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Figure:
     value: float | int
     unit: str
@@ -179,7 +180,7 @@ def format_number(value: float | int) -> str:
     return f"{int(value):,}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact:
     id: str
     statement: str
@@ -215,7 +216,7 @@ class Fact:
         return frozenset(range(first, last + 1))
 
 
-@dataclass
+@record
 class FactBase:
     """All sources, entities and facts of one or more TOML files, cross-checked."""
 

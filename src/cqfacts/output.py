@@ -16,34 +16,38 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from cqfacts.errors import CqfactsError
+from cqfacts.lazy import Pattern
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
 
 # C0 and C1 controls except tab and newline, and the bidi embeddings, overrides and isolates that can
 # make a terminal show text in another order than it is stored ("Trojan Source").
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ANSI_RE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_CONTROL_RE = Pattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ANSI_RE = Pattern(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_PRINTABLE_ASCII = frozenset(map(chr, range(0x20, 0x7f))) | {"\t", "\n"}
 # json.dumps escapes U+0000-U+001F itself; these are the other characters a terminal may act on.
-_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE_RE = Pattern(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
     """Text safe for a terminal: ANSI sequences removed, other control characters shown as '?'."""
     if not text:
         return text
-    return mask_controls(_ANSI_RE.sub("", text))
+    if "\x1b" in text or "\x9b" in text:
+        text = _ANSI_RE.sub("", text)
+    return mask_controls(text)
 
 
 def mask_controls(text: str) -> str:
     """Every control character (tab and newline aside) and bidi override shown as '?', nothing removed."""
+    if text.isprintable() or (text.isascii() and _PRINTABLE_ASCII.issuperset(text)):
+        return text
     return _CONTROL_RE.sub("?", text)
 
 
@@ -55,6 +59,8 @@ def one_line(text: str) -> str:
 def to_json(value: Any, indent: int | None = None) -> str:
     """JSON text that round-trips exactly and holds no raw control character."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii() and "\x7f" not in text:
+        return text
     # Outside strings JSON has only ASCII punctuation, so every match is inside a string: escape it there.
     return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
@@ -72,29 +78,37 @@ def writing() -> Iterator[None]:
         raise OutputClosed() from None
 
 
-@dataclass(frozen=True)
 class Column:
-    """A field of a record as shown in a table or a delimited row."""
+    """A field of a record as shown in a table or a delimited row.
 
-    name: str
-    header: str
-    get: Callable[[dict[str, Any]], Any]
-    ratio: int | None = None  # share of the free width for wrapped table columns
-    no_wrap: bool = False
-    justify: str = "left"
-    style: str = ""  # Rich style of the column in a table (colour only shows where colour is on)
+    A plain class, not a dataclass: views are made on every run, and a dataclass costs its start-up.
+    """
+
+    __slots__ = ("get", "header", "justify", "name", "no_wrap", "ratio", "style")
+
+    def __init__(self, name: str, header: str, get: Callable[[dict[str, Any]], Any], ratio: int | None = None,
+                 no_wrap: bool = False, justify: str = "left", style: str = "") -> None:
+        self.name = name
+        self.header = header
+        self.get = get
+        self.ratio = ratio  # share of the free width for wrapped table columns
+        self.no_wrap = no_wrap
+        self.justify = justify
+        self.style = style  # Rich style of the column in a table (colour only shows where colour is on)
 
 
-@dataclass
 class View:
     """How a command's records are shown: every field available to --fields, and the default ones."""
 
-    columns: dict[str, Column]
-    default: tuple[str, ...]
-    title: str | None = None
-    # Styles a table cell in place, e.g. the matched words of a search result: (record, column, Text).
-    highlight: Callable[[dict[str, Any], str, Any], None] | None = field(default=None)
-    empty: str = "nothing found"  # the notice on stderr when a table would be empty
+    def __init__(self, columns: dict[str, Column], default: tuple[str, ...], title: str | None = None,
+                 highlight: Callable[[dict[str, Any], str, Any], None] | None = None,
+                 empty: str = "nothing found") -> None:
+        self.columns = columns
+        self.default = default
+        self.title = title
+        # Styles a table cell in place, e.g. the matched words of a search result: (record, column, Text).
+        self.highlight = highlight
+        self.empty = empty  # the notice on stderr when a table would be empty
 
     def pick(self, fields: str | None) -> list[Column]:
         if not fields:
