@@ -7,17 +7,18 @@ types); ``tests/test_schema.py`` keeps the two in agreement. ``checker`` applies
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from cqfacts.lazy import Pattern, record
 
 SCHEMA_VERSION = 1
 
 # The JSON Schema's patterns. Use fullmatch, never match: "$" also matches before a final newline, so
 # match() let "nev\n" pass as an id.
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+ID_RE = Pattern(r"^[a-z0-9][a-z0-9-]*$")
+LANGUAGE_RE = Pattern(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # ASCII digits only, as in the JSON Schema: Python's \d also takes "٢٠٢٣".
-PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$", re.ASCII)
-URL_RE = re.compile(r"^https?://\S+$")
+PARTIAL_DATE_RE = Pattern(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$", re.ASCII)
+URL_RE = Pattern(r"^https?://\S+$")
 
 KINDS = ("result", "forecast", "target", "status", "event", "opinion")
 COMPARATORS = ("exactly", "about", "more-than", "at-least", "less-than", "up-to")
@@ -25,7 +26,7 @@ ENTITY_TYPES = ("organization", "person", "place", "product", "project", "progra
 
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     """One key of a table: how to check its value and whether it must be there."""
 

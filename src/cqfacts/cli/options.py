@@ -116,11 +116,12 @@ def load_base(facts: Path | None = None) -> FactBase:
 def select(base: FactBase, tag: list[str] | None, kind: list[str] | None, year: list[int] | None,
            source: list[str] | None, entity: list[str] | None) -> list[Fact]:
     """The facts the filter options pick, after checking the kinds named."""
-    from cqfacts.spec import KINDS
+    if kind:
+        from cqfacts.spec import KINDS
 
-    for k in kind or ():
-        if k not in KINDS:
-            raise CqfactsError(f"unknown kind {k!r}; choose one of {', '.join(KINDS)}")
+        for k in kind:
+            if k not in KINDS:
+                raise CqfactsError(f"unknown kind {k!r}; choose one of {', '.join(KINDS)}")
     return base.select(tag=tag, kind=kind, year=year, source=source, entity=entity)
 
 
