@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTS, run
+from conftest import FACTS, run, run_process
 from test_output import PLAIN_FACTS, SOURCE, screen, write_base
 
 
@@ -71,20 +71,96 @@ def test_asking_for_help_exits_0_on_stdout(args):
 
 # --- Exit codes ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("frobnicate",), "No such command 'frobnicate'"),
-    (("list", "--bogus"), "No such option: --bogus"),
-    (("show",), "Missing argument 'ID...'"),
-    (("list", "--year", "twenty"), "'twenty' is not a valid int"),
-    (("search", "x", "--limit", "0"), "0 is not in the range x>=1"),
-    (("list", "--json", "--json=x"), "Option '--json' does not take a value"),
+@pytest.mark.parametrize(("args", "error", "hint"), [
+    (("serch", "Tianmu"), "unknown command 'serch'; did you mean 'search'?", None),
+    (("frobnicate",), "unknown command 'frobnicate'", "the commands: search, list, show, cite,"),
+    (("list", "--bogus"), "No such option: --bogus", "see 'cqfacts list --help'"),
+    (("show",), "Missing argument 'ID...'", "see 'cqfacts show --help'"),
+    (("cite",), "Missing argument 'ID...'", "see 'cqfacts cite --help'"),
+    (("list", "--year", "twenty"), "Invalid value for '--year': 'twenty' is not a valid int", "see 'cqfacts list --help'"),
+    (("search", "x", "--limit", "0"), "Invalid value for '--limit' / '-n': 0 is not in the range x>=1",
+     "see 'cqfacts search --help'"),
+    (("list", "--json", "--json=x"), "Option '--json' does not take a value", "see 'cqfacts list --help'"),
+    (("--bogus", "list"), "No such option: --bogus", "see 'cqfacts --help'"),
 ])
-def test_usage_errors_exit_2_with_the_usage_on_stderr(plain, args, message):
+def test_usage_errors_are_one_line_and_a_hint_exit_2(plain, args, error, hint):
     result = run(*args, "--facts", plain)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert "Error: " in result.stderr and message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert (result.exit_code, result.stdout) == (2, "")
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"cqfacts: error: {error}"
+    assert len(lines) == (2 if hint else 1), lines
+    assert not hint or lines[1].startswith(f"cqfacts: {hint}")
+
+
+def test_usage_errors_of_the_installed_command_are_one_line_too():
+    result = run_process("serch", "Tianmu")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "cqfacts: error: unknown command 'serch'; did you mean 'search'?\n"
+
+
+@pytest.mark.parametrize("flag", ["--no-color", "--no-cache", "--no-pager", "--debug"])
+def test_global_options_work_after_the_command_too(plain, flag):
+    env = {"FORCE_COLOR": "1", "NO_COLOR": None}
+    before = run(flag, "search", "satellites", "--facts", plain, "--fields", "id", tty=True, env=env)
+    after = run("search", "satellites", "--facts", plain, "--fields", "id", flag, tty=True, env=env)
+    assert (after.exit_code, after.stderr) == (before.exit_code, before.stderr) == (0, "")
+    assert after.stdout == before.stdout
+    assert ("\x1b[36m" in after.stdout) is (flag != "--no-color")  # the id column's cyan
+
+
+def test_a_global_flag_after_the_command_is_that_flag_not_a_value_or_an_argument(plain):
+    assert run("--facts", plain, "search", "satellites", "--no-color", "--json").json()  # moved: still a search
+    # The value of an option, and anything after --, stay where they are.
+    assert run("--facts", plain, "list", "--tag", "--debug").exit_code == 1  # no fact has the tag "--debug"
+    result = run("--facts", plain, "search", "--json", "--", "--no-color")
+    assert (result.exit_code, result.stdout) == (1, "[]\n")  # searched for the words "--no-color"
+
+
+def test_global_facts_option_after_the_command(plain):
+    assert run("list", "--json", "--facts", plain).json() == run("--facts", plain, "list", "--json").json()
+
+
+_INTERRUPT_DURING_IMPORT = """
+import os, signal, sys
+MODULE = sys.argv[1]
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == MODULE:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while this module is being imported
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv[:] = ["cqfacts", *sys.argv[2:]]
+import runpy
+runpy.run_module("cqfacts", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("module", ["typer", "cqfacts.cli.app", "cqfacts.cli.finding", "cqfacts.cache"])
+def test_ctrl_c_during_start_up_exits_130_without_a_traceback(module):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _INTERRUPT_DURING_IMPORT, module, "search", "Tianmu", "--json"],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize("args", [("list",), ("list", "--json"), ("search", "Tianmu", "--format", "table"),
+                                  ("cite", "nev-production-sales-2023"), ("--version",), ("--help",)])
+@pytest.mark.parametrize(("redirect", "error"), [
+    (">&-", "cqfacts: error: standard output is closed; nothing can be printed (was it `>&-`?)\n"),
+    (">/dev/full", "cqfacts: error: cannot write to standard output: No space left on device; "
+                   "the output is incomplete\n"),
+])
+def test_a_closed_or_full_stdout_is_one_line_and_exit_2(args, redirect, error):
+    import subprocess
+    import sys
+
+    if redirect == ">/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "cqfacts", *args])
+    done = subprocess.run(["bash", "-c", f"{command} {redirect}"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (2, error)
 
 
 @pytest.mark.parametrize("command", [("list",), ("show", "nev-output-2023"), ("sources",), ("tags",), ("stats",)])
