@@ -8,8 +8,8 @@ Start-up: each command and its floor (a minimal one-command Typer app; for --ver
 run alternately in the same loop, so a noisy machine slows them alike; the figure is the ratio of medians.
 Scale: a generated base (benchmarks/generate.py, kept in --work between runs) is indexed once by a first
 run, timed and with its progress bar on a pseudo-terminal, then each query runs in fresh processes; the
-figure is the median wall time and the largest peak memory (max RSS of the child). Caches go to a folder of their own under --work, never to
-~/.cache. Exit status 1 when a figure misses its bound.
+figure is the median wall time and the largest peak memory (max RSS of the child). Caches go to a folder
+of their own under --work, never to ~/.cache. Exit status 1 when a figure misses its bound.
 """
 
 from __future__ import annotations
