@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTS, run, run_process
+from conftest import FACTS, PINNED_ENV, run, run_process
 from test_output import PLAIN_FACTS, SOURCE, screen, write_base
 
 
@@ -418,3 +418,89 @@ def test_source_header_is_shared(tmp_path):
     path.write_text(SOURCE, encoding="utf-8")
     result = run("stats", "--facts", str(path), "--json")
     assert (result.exit_code, result.json()) == (1, [{"group": "total", "value": "facts", "facts": 0}])
+
+
+# --- Help that says what is true, and examples that run as printed -----------------------------------------
+
+def _help_examples() -> list[str]:
+    """Every example line of `cqfacts --help` and of each command's --help, as printed."""
+    from cqfacts.cli.app import COMMANDS
+
+    top = run("--help").stdout.split("Examples:\n", 1)[1].split("\n\n", 1)[0]
+    examples = [line.strip() for line in top.splitlines()]
+    for command in COMMANDS:
+        text = run(command, "--help").stdout
+        examples += [line.split("Example: ", 1)[1].strip() for line in text.splitlines() if "Example: " in line]
+    return examples
+
+
+def test_every_help_example_runs_as_printed(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(FACTS, tmp_path / "facts.toml")  # a clone's working folder; examples may write there, not in ours
+    examples = _help_examples()
+    assert len(examples) >= 8
+    for example in examples:
+        if "| jq" in example and shutil.which("jq") is None:
+            example = example.split("|", 1)[0]
+        script = f'cqfacts() {{ {shlex.quote(sys.executable)} -m cqfacts "$@"; }}\nset -o pipefail\n{example}'
+        done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                              env={**PINNED_ENV, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert done.returncode == 0, (example, done.stderr)
+        assert done.stdout.strip() or "check" in example, example
+
+
+@pytest.mark.parametrize(("command", "fields"), [("list", "id,statement,period"), ("search", "id,score,statement"),
+                                                 ("sources", "id,title,published"), ("tags", "tag,facts"),
+                                                 ("stats", "group,value,facts")])
+def test_the_fields_a_help_suggests_exist(command, fields):
+    assert f"e.g. {fields} " in " ".join(run(command, "--help").stdout.split())
+    args = ["search", "Tianmu"] if command == "search" else [command]
+    result = run(*args, "--fields", fields, "--format", "csv")
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == fields
+
+
+def test_cite_help_promises_only_formats_cite_has():
+    text = " ".join(run("cite", "--help").stdout.split())
+    assert "--format json" not in text and "same as --format" not in text
+    assert run("cite", "nev-production-sales-2023", "--format", "json").exit_code == 2
+    assert run("cite", "nev-production-sales-2023", "--json").json()
+
+
+def test_a_machine_style_has_no_in_text_form():
+    result = run("cite", "nev-production-sales-2023", "--style", "bibtex", "--in-text")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("cqfacts: error: bibtex is a file format for reference managers: it has no "
+                                    "in-text form")
+
+
+def test_check_counts_in_the_singular_and_plural():
+    result = run("check", str(FACTS))
+    assert result.exit_code == 0
+    assert result.stderr.startswith("cqfacts: ok: 92 facts, 1 source, ") and " entities in 1 file" in result.stderr
+
+
+def test_stats_heads_its_group_column_as_json_names_it():
+    header = run("stats", "--format", "markdown").stdout.splitlines()[0]
+    assert header == "| Group | Value | Facts |"
+    assert set(run("stats", "--json").json()[0]) == {"group", "value", "facts"}
+
+
+# --- Fact ids in any letter case ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [("show", "Tianmu-1-Developer", "--json"), ("cite", "TIANMU-1-DEVELOPER", "--json"),
+                                  ("list", "--source", "CQGOV-2024-03-31", "--json"),
+                                  ("list", "--tag", "Satellites", "--json")])
+def test_ids_match_in_any_letter_case(args):
+    lower = run(*[a.lower() if not a.startswith("--") else a for a in args])
+    typed = run(*args)
+    assert (typed.exit_code, typed.stderr) == (0, "")
+    assert typed.json() == lower.json() and typed.json()
+
+
+def test_completion_of_ids_in_any_letter_case():
+    from cqfacts.cli.options import complete_fact_id
+
+    assert [i for i, _ in complete_fact_id(None, "Tianmu-1-D")] == ["tianmu-1-developer"]  # type: ignore[arg-type]

@@ -276,6 +276,13 @@ def page(text: str) -> None:
         sys.stdout.write(text)
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 source', '2 sources', '3 entities': a count and its noun, for messages."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+
+
 def error_line(message: str, stream: TextIO | None = None) -> None:
     """One line on stderr, control characters removed: the only way errors reach a user."""
     stream = stream or sys.stderr

@@ -27,9 +27,13 @@ def check_command(
 ) -> None:
     """Validate a fact base and list every problem as file:line: id: what is wrong.
 
-    Example: cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt
+    Example: cqfacts check
+
+    With --source FILE (the archived text of a source), every quote must also occur verbatim in it, in its
+    paragraph. Exit 0 when the base is valid, 2 when anything is wrong.
     """
     from cqfacts.loader import load_with_problems
+    from cqfacts.output import plural
 
     base, problems = load_with_problems(path or facts or SETTINGS.facts)
     if source_text is not None:
@@ -42,9 +46,9 @@ def check_command(
 
         for problem in sorted(problems):
             sys.stdout.write(one_line(str(problem)) + "\n")
-        sys.stderr.write(f"cqfacts: {len(problems)} problem{'s' if len(problems) != 1 else ''} found\n")
+        sys.stderr.write(f"cqfacts: {plural(len(problems), 'problem')} found\n")
         raise typer.Exit(EXIT_ERROR)
     checked = f", quotes checked against {source_text}" if source_text else ""
-    files = f"{len(base.files)} file{'s' if len(base.files) != 1 else ''}"
-    sys.stderr.write(f"cqfacts: ok: {len(base.facts)} facts, {len(base.sources)} sources, "
-                     f"{len(base.entities)} entities in {files}{checked}\n")
+    counts = ", ".join(plural(len(items), name) for items, name in ((base.facts, "fact"), (base.sources, "source"),
+                                                                    (base.entities, "entity")))
+    sys.stderr.write(f"cqfacts: ok: {counts} in {plural(len(base.files), 'file')}{checked}\n")
