@@ -504,3 +504,72 @@ def test_completion_of_ids_in_any_letter_case():
     from cqfacts.cli.options import complete_fact_id
 
     assert [i for i, _ in complete_fact_id(None, "Tianmu-1-D")] == ["tianmu-1-developer"]  # type: ignore[arg-type]
+
+
+# --- cite --copy inside tmux ----------------------------------------------------------------------------
+
+def _fake_tmux(folder: Path, passthrough: str, old: bool = False) -> Path:
+    """A tmux that logs what load-buffer gets and answers show-options; ``old``: no load-buffer -w (< 3.2)."""
+    import stat
+
+    log = folder / "tmux-buffer.txt"
+    script = folder / "tmux"
+    script.write_text(f"""#!/bin/sh
+case "$1 $2" in
+  "load-buffer -w") {'exit 1' if old else f'cat > {shlex.quote(str(log))}; echo "-w" > {shlex.quote(str(log))}.flags'} ;;
+  "load-buffer -") cat > {shlex.quote(str(log))} ;;
+  "show-options -gv") echo {passthrough} ;;
+  *) exit 1 ;;
+esac
+""", encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return log
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    import io
+
+    from cqfacts import clipboard
+
+    screen = io.StringIO()
+    screen.close = lambda: None  # type: ignore[method-assign]
+    monkeypatch.setattr(clipboard, "open_terminal", lambda: screen)
+    return screen
+
+
+TMUX_ENV = {"TMUX": "/tmp/tmux-0/default,1,0", "DISPLAY": None, "WAYLAND_DISPLAY": None}
+FACT_ID = "nev-production-sales-2023"
+
+
+def test_copy_inside_tmux_without_passthrough_loads_the_tmux_buffer(tmp_path, terminal):
+    log = _fake_tmux(tmp_path, "off")
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert result.exit_code == 0
+    assert log.read_text("utf-8") == result.stdout and (tmp_path / "tmux-buffer.txt.flags").exists()
+    assert terminal.getvalue() == ""  # tmux would drop the sequence: none is sent
+    assert result.stderr.startswith("cqfacts: copied to the tmux buffer (paste with prefix ];")
+    assert "clipboard with" not in result.stderr
+
+
+def test_copy_inside_tmux_with_passthrough_also_sends_osc52(tmp_path, terminal):
+    from cqfacts.clipboard import osc52
+
+    _fake_tmux(tmp_path, "on")
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert terminal.getvalue() == osc52(result.stdout, tmux=True)
+    assert "tmux buffer" in result.stderr and "copied to the clipboard with OSC 52 (terminal)" in result.stderr
+
+
+def test_copy_inside_an_old_tmux_still_loads_its_buffer(tmp_path, terminal):
+    log = _fake_tmux(tmp_path, "off", old=True)
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert log.read_text("utf-8") == result.stdout
+    assert result.stderr.startswith("cqfacts: copied to the tmux buffer")
+
+
+def test_copy_inside_tmux_without_the_tmux_command_says_it_may_not_have_arrived(tmp_path, terminal):
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": str(tmp_path)})  # no tmux to ask
+    assert terminal.getvalue()  # the sequence, wrapped for passthrough: the one chance
+    assert result.stderr == ("cqfacts: sent to the terminal with OSC 52 through tmux, which passes it on only "
+                             "with 'set -g allow-passthrough on' in ~/.tmux.conf: the copy may not have arrived\n")

@@ -69,8 +69,7 @@ def cite_command(
         sys.stdout.write(as_text(result, parts, fmt or "text"))
     if copy:
         from cqfacts.clipboard import copy as copy_to_clipboard
+        from cqfacts.clipboard import copy_notice
         from cqfacts.output import notice
 
-        used = copy_to_clipboard(as_text(result, parts, "text"))
-        notice(f"copied to the clipboard with {' and '.join(used)}" if used
-               else "no clipboard found (no terminal, pbcopy, wl-copy, xclip, xsel or clip.exe); nothing copied")
+        notice(copy_notice(copy_to_clipboard(as_text(result, parts, "text"))))
