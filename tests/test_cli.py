@@ -573,3 +573,36 @@ def test_copy_inside_tmux_without_the_tmux_command_says_it_may_not_have_arrived(
     assert terminal.getvalue()  # the sequence, wrapped for passthrough: the one chance
     assert result.stderr == ("cqfacts: sent to the terminal with OSC 52 through tmux, which passes it on only "
                              "with 'set -g allow-passthrough on' in ~/.tmux.conf: the copy may not have arrived\n")
+
+
+# --- The manual page --------------------------------------------------------------------------------------
+
+def test_the_man_page_is_made_from_the_help_of_every_command():
+    import typer.main
+
+    from cqfacts.cli.app import COMMANDS, register
+
+    result = run_process("--man")
+    assert result.returncode == 0 and result.stderr == ""
+    page = result.stdout
+    assert page.startswith('.TH CQFACTS 1 "" "cqfacts ')
+    group = typer.main.get_command(register())
+    for name in COMMANDS:
+        assert f'\n.SS "cqfacts {name} ' in page, name
+        for param in group.commands[name].params:  # type: ignore[attr-defined]
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert f"\\fB{opt.replace('-', chr(92) + '-')}" in page or opt.replace("-", "\\-") in page, opt
+
+
+@pytest.mark.skipif(__import__("shutil").which("groff") is None, reason="no groff to read the man page with")
+def test_the_man_page_reads_cleanly_and_keeps_each_example_on_one_line(tmp_path):
+    import subprocess
+
+    page = run_process("--man").stdout
+    shown = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-P", "-cbou"], input=page, capture_output=True,
+                           text=True, env={"PATH": "/usr/bin:/bin", "MANWIDTH": "80"}, timeout=60)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    text = shown.stdout.replace("\u2010", "-").replace("\u2212", "-")
+    for example in _help_examples():
+        assert any(line.strip().removeprefix("Example: ") == example for line in text.splitlines()), example

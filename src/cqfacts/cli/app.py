@@ -75,6 +75,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _man(ctx: typer.Context, value: bool) -> None:
+    if value:
+        from cqfacts.cli.manpage import render
+
+        sys.stdout.write(render(ctx.command))
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     facts: Annotated[Path | None, typer.Option(
@@ -89,6 +97,8 @@ def _main(
         "--no-cache", help="Read the fact base from its TOML, not from the cache. [env: CQFACTS_NO_CACHE=1]")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    man: Annotated[bool, typer.Option("--man", callback=_man, is_eager=True,
+                                      help="Print the manual page (roff): cqfacts --man | man -l -")] = False,
 ) -> None:
     SETTINGS.facts = facts
     SETTINGS.color = False if no_color else None
