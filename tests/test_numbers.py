@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts import normalize, number_words
-from cqfacts.spec import COMPARATORS
 from cqfacts.numbers import SCALES, find_quantities, parse_number, parse_quantity
+from cqfacts.spec import COMPARATORS
 
 
 def figures(text: str) -> list[tuple[str, int | float, str | None, str | None]]:

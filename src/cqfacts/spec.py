@@ -119,7 +119,7 @@ TOP_LEVEL = {"schema_version": "int", "sources": "source", "entities": "entity",
 SECTION_OF = {"sources": "source", "entities": "entity", "facts": "fact"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceType:
     """What one type of source needs beyond the keys every source has: the key naming where it appears
     (``container_title``) when it must have one, other required keys, and the keys only some types use."""
