@@ -57,7 +57,7 @@ def test_valid_base_passes(tmp_path):
     result = check(path)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
-    assert "ok: 1 facts, 1 sources, 1 entities" in result.stderr
+    assert "ok: 1 fact, 1 source, 1 entity in 1 file" in result.stderr
 
 
 def test_shipped_base_passes():

@@ -116,6 +116,16 @@ def test_a_global_flag_after_the_command_is_that_flag_not_a_value_or_an_argument
     assert (result.exit_code, result.stdout) == (1, "[]\n")  # searched for the words "--no-color"
 
 
+def test_global_options_are_moved_before_the_command_unless_it_takes_them_itself():
+    from cqfacts.cli.app import _globals_first
+
+    assert _globals_first(["new", "x", "--facts", "b.toml", "--debug"], "new", set()) == [
+        "--facts", "b.toml", "--debug", "new", "x"]  # a command without a --facts of its own
+    assert _globals_first(["--no-cache", "new", "--facts=b.toml"], "new", set()) == ["--no-cache", "--facts=b.toml", "new"]
+    assert _globals_first(["list", "--facts", "b.toml"], "list", {"--facts"}) == ["list", "--facts", "b.toml"]
+    assert _globals_first(["list", "--tag", "--debug"], "list", {"--tag"}) == ["list", "--tag", "--debug"]
+
+
 def test_global_facts_option_after_the_command(plain):
     assert run("list", "--json", "--facts", plain).json() == run("--facts", plain, "list", "--json").json()
 

@@ -129,9 +129,10 @@ def _invoked(argv: list[str]) -> str | None:
 
 
 def _globals_first(argv: list[str], command: str, takes_value: set[str]) -> list[str]:
-    """The command line with the global flags given after the command moved before it.
+    """The command line with the global options given after the command moved before it.
 
-    A flag that is the value of an option (``--tag --debug``) or comes after ``--`` stays where it is.
+    A flag that is the value of an option (``--tag --debug``) or comes after ``--`` stays where it is, and
+    so does --facts where the command has a --facts of its own.
     """
     at = argv.index(command)
     before, after, moved = argv[:at], [], []
@@ -140,8 +141,11 @@ def _globals_first(argv: list[str], command: str, takes_value: set[str]) -> list
         if arg == "--":
             after += [arg, *rest]
             break
-        if arg in GLOBAL_FLAGS:
+        name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS or (name in _GLOBAL_WITH_VALUE and name not in takes_value):
             moved.append(arg)
+            if "=" not in arg and name in _GLOBAL_WITH_VALUE:
+                moved.extend(value for value in [next(rest, None)] if value is not None)
             continue
         after.append(arg)
         if arg in takes_value:  # its value follows, whatever it looks like

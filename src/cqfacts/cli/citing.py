@@ -58,9 +58,9 @@ def cite_command(
     parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
              "reference": reference or not picked}
     if as_json:
-        import json
+        from cqfacts.output import to_json
 
-        sys.stdout.write(json.dumps(as_json_rows(result, parts, fmt or "text"), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(to_json(as_json_rows(result, parts, fmt or "text"), indent=2) + "\n")
     elif fmt is None and not result.machine and isatty(sys.stdout):
         from cqfacts.output import console
 
