@@ -326,4 +326,4 @@ def test_key_figure_reads_naturally(tmp_path):
     assert result.stdout == ("first-fact\tabout 1 year\n"
                              "second-fact\tabout 30% → more than 50%\n"
                              "third-fact\t76.9 billion yuan\n"
-                             "fourth-fact\tUS$22.25 million\n")
+                             "fourth-fact\tUS$22.25 million; 3\n")  # every figure of the fact

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 
-from cqfacts.lazy import Pattern, record
+from cqfacts.lazy import record
 
 SCHEMA_VERSION = 1
 
 # The JSON Schema's patterns. Use fullmatch, never match: "$" also matches before a final newline, so
 # match() let "nev\n" pass as an id.
-ID_RE = Pattern(r"^[a-z0-9][a-z0-9-]*$")
-LANGUAGE_RE = Pattern(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # ASCII digits only, as in the JSON Schema: Python's \d also takes "٢٠٢٣".
-PARTIAL_DATE_RE = Pattern(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$", re.ASCII)
-URL_RE = Pattern(r"^https?://\S+$")
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$", re.ASCII)
+URL_RE = re.compile(r"^https?://\S+$")
 # A DOI alone (10.1234/abc): styles print it as https://doi.org/10.1234/abc, so a pasted URL would double.
-DOI_RE = Pattern(r"^10\.[0-9]{4,9}/\S+$", re.ASCII)
+DOI_RE = re.compile(r"^10\.[0-9]{4,9}/\S+$", re.ASCII)
 # A publication date as printed: a TOML date or local date-time, or only the year or year and month as text.
-ISSUED_RE = Pattern(r"^\d{4}(-(0[1-9]|1[0-2]))?$", re.ASCII)
+ISSUED_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$", re.ASCII)
 
 KINDS = ("result", "forecast", "target", "status", "event", "opinion")
 COMPARATORS = ("exactly", "about", "more-than", "at-least", "less-than", "up-to")
