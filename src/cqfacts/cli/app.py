@@ -32,6 +32,7 @@ COMMANDS = {
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating",
+    "verify": "verifying",
 }
 
 app = typer.Typer(
@@ -46,7 +47,8 @@ app = typer.Typer(
     "  cqfacts cite nev-production-sales-2023 --style apa\n"
     "  cqfacts tags\n"
     "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
-    "  cqfacts check\n\n"
+    "  cqfacts check\n"
+    "  cqfacts verify - <<< 'In 2023 Chongqing made over 500,000 NEVs.'\n\n"
     "Output is a table on a terminal and tab-separated rows in a pipe; --json, --format and --fields choose. "
     "Exit status: 0 found, 1 nothing found, 2 usage or data error.",
     no_args_is_help=True,
