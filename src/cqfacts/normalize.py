@@ -63,7 +63,9 @@ _RAW_WORD_RE = Pattern(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(
 def fold(text: str) -> str:
     """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike."""
     if not text.isascii():
-        text = _FORMAT_RE.sub("", _DIGIT_GROUP_RE.sub("", text))  # NFKC would turn thin spaces into spaces
+        text = _DIGIT_GROUP_RE.sub("", text)  # NFKC would turn thin spaces into spaces
+        if not text.isprintable():  # format characters are not printable: most text needs no look for them
+            text = _FORMAT_RE.sub("", text)
         text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
     text = text.casefold()
     if not text.isascii():  # accents: decompose, drop the combining marks, compose again
