@@ -78,16 +78,23 @@ def test_toml_syntax_error_names_line_and_column(tmp_path):
     result = check(path)
     assert result.exit_code == 2
     line = line_of(text, 'kind = "result')
-    assert re.fullmatch(rf"{re.escape(str(path))}:{line}: TOML syntax error: .*\(column \d+\)\n", result.stdout)
+    assert re.fullmatch(rf"{re.escape(str(path))}:{line}: TOML syntax error: .*\(column \d+\); a string is not closed"
+                        r" where it should be: .*\n", result.stdout)
 
 
-def test_duplicate_id_in_one_file_is_a_toml_error_with_a_line(tmp_path):
+def test_duplicate_id_in_one_file_names_both_lines_and_the_other_problems_are_still_listed(tmp_path):
     text = VALID + '\n[facts.first-fact]\nstatement = "again"\n'
+    text = text.replace('period = "2023"', 'period = "2023-13"', 1)
     path = write(tmp_path, text)
     result = check(path)
     assert result.exit_code == 2
-    assert f"{path}:{len(text.splitlines()) - 1}: TOML syntax error" in result.stdout
-    assert "ids must be unique" in result.stdout
+    second = len(text.splitlines()) - 1
+    first = line_of(text, "[facts.first-fact]")
+    assert (f"{path}:{second}: first-fact: duplicate id: [facts.first-fact] is defined twice in this file"
+            f" (first at line {first}); ids must be unique: rename or remove one of them") in result.stdout
+    # The rest of the file is still checked: the bad period of the first copy is reported too.
+    assert f"{path}:{line_of(text, 'period =')}: first-fact: period: '2023-13' is not a valid date" in result.stdout
+    assert "2 problems found" in result.stderr
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):

@@ -30,7 +30,7 @@ COMMANDS = {
     "search": "finding", "list": "finding", "show": "finding",
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
-    "check": "curating",
+    "check": "curating", "init": "curating",
 }
 
 app = typer.Typer(

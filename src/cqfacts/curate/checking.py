@@ -1,0 +1,57 @@
+"""What ``cqfacts check`` finds: the loader's problems, every source's quotes against its archive, warnings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cqfacts.errors import Problem
+from cqfacts.model import FactBase
+
+
+@dataclass
+class Report:
+    """The outcome of checking one fact base."""
+
+    base: FactBase
+    problems: list[Problem]
+    path: Path
+    why: str  # how the base was chosen: "named with --facts", "the nearest facts.toml", ...
+    archives: list[str]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "warning"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self) -> list[str]:
+        """The closing lines, for stderr: which base was read and what was found."""
+        where = f"{self.path} ({self.why})"
+        errors, warnings = len(self.errors), len(self.warnings)
+        warned = f"{warnings} warning{'s' if warnings != 1 else ''}"
+        if errors:
+            total = errors + warnings
+            return [f"checked {where}" + (f"; {warned}" if warnings else ""),
+                    f"{total} problem{'s' if total != 1 else ''} found"]
+        base = self.base
+        files = f"{len(base.files)} file{'s' if len(base.files) != 1 else ''}"
+        checked = f"; quotes checked against {', '.join(self.archives)}" if self.archives else ""
+        return [f"ok: {len(base.facts)} facts, {len(base.sources)} sources, {len(base.entities)} entities"
+                f" in {files} of {where}{checked}" + (f"; {warned}" if warnings else "")]
+
+
+def check_base(path: str | os.PathLike[str] | None, texts: list[Path], source_id: str | None = None) -> Report:
+    """Check a fact base (as commands resolve it), its quotes against the archives, and its tags."""
+    from cqfacts.checker import tag_warnings
+    from cqfacts.loader import load_with_problems, which_facts
+    from cqfacts.verify import check_archives
+
+    resolved, why = which_facts(path)
+    base, problems = load_with_problems(resolved)
+    quote_problems, archives = check_archives(base, texts, source_id, quiet_unmatched=bool(problems))
+    problems = sorted(problems + quote_problems + tag_warnings(base))
+    return Report(base, problems, resolved, why, archives)
