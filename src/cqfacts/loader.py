@@ -141,11 +141,39 @@ def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, An
 
 
 def load_with_problems(path: str | os.PathLike[str] | None = None,
-                       map_files: Callable[..., Iterable[Any]] = map) -> tuple[FactBase, list[Problem]]:
-    """Load what is valid and list what is not: what ``cqfacts check`` reports."""
+                       map_files: Callable[..., Iterable[Any]] = map,
+                       substitute: tuple[Path, Path] | None = None) -> tuple[FactBase, list[Problem]]:
+    """Load what is valid and list what is not: what ``cqfacts check`` reports.
+
+    ``substitute`` = (file, draft): read the draft in place of that file of the base, as if it were there
+    (an edit is checked before it replaces the file).
+    """
     resolved = resolve_facts_path(path)
     files = fact_files(resolved)
     named = files == [resolved]  # a file named on purpose may be a pipe: --facts /dev/stdin, --facts <(...)
+    if substitute is not None:
+        return _load_substituted(files, named, map_files, *substitute)
+    return _merge(files, named, map_files)
+
+
+def _load_substituted(files: list[Path], named: bool, map_files: Callable[..., Iterable[Any]],
+                      original: Path, draft: Path) -> tuple[FactBase, list[Problem]]:
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve()
+        except OSError:
+            return False
+
+    if not any(same(f, original) for f in files):
+        raise CqfactsError(f"{original}: not a file of the fact base ({', '.join(map(str, files))})")
+    read = [draft if same(f, original) else f for f in files]
+    base, problems = _merge(read, named, map_files)
+    base.files = tuple(str(original) if f == str(draft) else f for f in base.files)
+    return base, problems  # they name the draft: the caller says which file it stands for
+
+
+def _merge(files: list[Path], named: bool,
+           map_files: Callable[..., Iterable[Any]]) -> tuple[FactBase, list[Problem]]:
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
     broken: dict[str, set[str]] = {"sources": set(), "entities": set(), "facts": set()}

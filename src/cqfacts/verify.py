@@ -30,6 +30,7 @@ class ArchivedText:
     lines: tuple[str, ...] = ()  # each paragraph as the archive writes it
     title: str = ""
     dateline: str = ""
+    sha256: str = ""  # of the file's bytes
 
     @classmethod
     def read(cls, path: str | Path) -> ArchivedText:
@@ -41,7 +42,11 @@ class ArchivedText:
                              too_big="too big for a source text")
         except OSError as exc:
             raise CqfactsError(f"{path}: cannot read the source text: {exc.strerror or exc}") from None
-        return cls.from_text(str(path), raw.decode("utf-8-sig", errors="replace"))
+        import hashlib
+        from dataclasses import replace
+
+        archive = cls.from_text(str(path), raw.decode("utf-8-sig", errors="replace"))
+        return replace(archive, sha256=hashlib.sha256(raw).hexdigest())
 
     @classmethod
     def from_text(cls, path: str, text: str) -> ArchivedText:
@@ -123,6 +128,10 @@ def check_archives(base: FactBase, texts: list[Path], source_id: str | None = No
         except CqfactsError as exc:
             problems.append(Problem(origin.file, origin.line_of("archive"), f"sources.{source.id}", str(exc)))
             continue
+        if source.sha256 and source.sha256 != archive.sha256:
+            problems.append(Problem(origin.file, origin.line_of("sha256"), f"sources.{source.id}",
+                                    f"{path} has changed since its sha256 was recorded; if the change is meant,"
+                                    f" record sha256 = \"{archive.sha256}\"", severity="warning"))
         problems += check_quotes(base, archive, [source.id])
         checked.append(str(path))
     return problems, checked

@@ -31,6 +31,8 @@ COMMANDS = {
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating", "init": "curating",
+    "source": "adding", "paragraphs": "adding", "fact": "adding",
+    "export": "exporting",
 }
 
 app = typer.Typer(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cqfacts.errors import Problem
@@ -44,14 +44,22 @@ class Report:
                 f" in {files} of {where}{checked}" + (f"; {warned}" if warnings else "")]
 
 
-def check_base(path: str | os.PathLike[str] | None, texts: list[Path], source_id: str | None = None) -> Report:
-    """Check a fact base (as commands resolve it), its quotes against the archives, and its tags."""
+def check_base(path: str | os.PathLike[str] | None, texts: list[Path], source_id: str | None = None,
+               substitute: tuple[Path, Path] | None = None) -> Report:
+    """Check a fact base (as commands resolve it), its quotes against the archives, and its tags.
+
+    ``substitute`` = (file, draft) checks the base as it would be with the draft in place of the file.
+    """
     from cqfacts.checker import tag_warnings
     from cqfacts.loader import load_with_problems, which_facts
     from cqfacts.verify import check_archives
 
     resolved, why = which_facts(path)
-    base, problems = load_with_problems(resolved)
+    base, problems = load_with_problems(resolved, substitute=substitute)
     quote_problems, archives = check_archives(base, texts, source_id, quiet_unmatched=bool(problems))
-    problems = sorted(problems + quote_problems + tag_warnings(base))
+    problems = problems + quote_problems + tag_warnings(base)
+    if substitute is not None:
+        original, draft = (str(p) for p in substitute)
+        problems = [replace(p, file=original) if p.file == draft else p for p in problems]
+    problems.sort()
     return Report(base, problems, resolved, why, archives)
