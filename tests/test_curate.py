@@ -28,8 +28,9 @@ About a third of the cargo was electronics.
 The next train leaves on May 10.
 """
 SOURCE_ID = "daily-2024-05-06"
-NEWSPAPER = ("--id", SOURCE_ID, "--title", "Chongqing’s rail freight to Laos doubles", "--site", "Chongqing Daily",
-             "--publisher", "Chongqing Daily Press Group", "--author", "Wang, Jiaxi", "--published", "2024-05-06")
+NEWSPAPER = ("--id", SOURCE_ID, "--type", "article-newspaper", "--title", "Chongqing’s rail freight to Laos doubles",
+             "--container", "Chongqing Daily", "--publisher", "Chongqing Daily Press Group",
+             "--publisher-place", "Chongqing", "--author", "Wang, Jiaxi", "--published", "2024-05-06")
 
 
 @pytest.fixture

@@ -74,8 +74,9 @@ def archive_path(source: Source) -> Path | None:
     return folder / source.archive
 
 
-def sources_for(base: FactBase, archive: ArchivedText, source_id: str | None) -> list[str]:
-    """Which sources an archived text belongs to: the one named, else those whose ``archive`` has its file name."""
+def sources_for(base: FactBase, archive: ArchivedText, source_id: str | None, guess: bool = True) -> list[str]:
+    """Which sources an archived text belongs to: the one named, else those whose ``archive`` has its file name,
+    else (``guess``) the only source there is."""
     if source_id is not None:
         if source_id not in base.sources:
             known = ", ".join(sorted(base.sources)) or "none"
@@ -85,7 +86,7 @@ def sources_for(base: FactBase, archive: ArchivedText, source_id: str | None) ->
     matching = [s.id for s in base.sources.values() if s.archive and Path(s.archive).name == name]
     if matching:
         return matching
-    if len(base.sources) == 1:
+    if guess and len(base.sources) == 1:
         return list(base.sources)
     raise CqfactsError(f"{archive.path}: no source has archive = {name!r}; name one with --source-id")
 
@@ -105,7 +106,8 @@ def check_archives(base: FactBase, texts: list[Path], source_id: str | None = No
     for path in texts:
         archive = ArchivedText.read(path)
         try:
-            ids = sources_for(base, archive, source_id)
+            # A base with problems may have lost the source the text belongs to: guess nothing then.
+            ids = sources_for(base, archive, source_id, guess=not quiet_unmatched)
         except CqfactsError:
             if quiet_unmatched:
                 continue

@@ -42,20 +42,29 @@ def source_add_command(
                                            show_default=False)],
     title: Annotated[str | None, typer.Option("--title", help="Title as published. [default: the text's title line]",
                                               show_default=False)] = None,
-    source_type: Annotated[str | None, typer.Option("--type", help="Kind of source, e.g. article-newspaper, webpage.",
-                                                    show_default=False)] = None,
+    source_type: Annotated[str | None, typer.Option(
+        "--type", help="webpage (default), post, article-newspaper, article-magazine, article-journal, report, book "
+        "or chapter.", show_default=False)] = None,
     authors: Annotated[list[str] | None, typer.Option("--author", help='A person, "Family, Given" (repeatable).',
                                                       show_default=False)] = None,
+    family_first: Annotated[bool, typer.Option(
+        "--family-first", help="The --author names are printed family name first (Wang Jiaxi).")] = False,
     organizations: Annotated[list[str] | None, typer.Option(
         "--organization", help="An organisation as author (repeatable).", show_default=False)] = None,
     container: Annotated[str | None, typer.Option("--container", help="Newspaper, journal or site it appeared in.",
                                                   show_default=False)] = None,
-    site: Annotated[str | None, typer.Option("--site", help="Website name. [default: --container]",
+    site: Annotated[str | None, typer.Option("--site", help="Website name (for a web page).",
                                              show_default=False)] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Publishing organisation.",
                                                   show_default=False)] = None,
-    published: Annotated[str | None, typer.Option("--published", help="YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS as printed.",
-                                                  show_default=False)] = None,
+    publisher_place: Annotated[str | None, typer.Option("--publisher-place", help="City of the publisher.",
+                                                        show_default=False)] = None,
+    volume: Annotated[str | None, typer.Option("--volume", show_default=False)] = None,
+    issue: Annotated[str | None, typer.Option("--issue", show_default=False)] = None,
+    page: Annotated[str | None, typer.Option("--page", help="Page or page range.", show_default=False)] = None,
+    section: Annotated[str | None, typer.Option("--section", help="Newspaper section.", show_default=False)] = None,
+    published: Annotated[str | None, typer.Option(
+        "--published", help="YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS as printed, or YYYY / YYYY-MM.", show_default=False)] = None,
     url: Annotated[str | None, typer.Option("--url", help="Only when known: never invent one.",
                                             show_default=False)] = None,
     accessed: Annotated[str | None, typer.Option("--accessed", help="YYYY-MM-DD the URL was read.",
@@ -80,7 +89,7 @@ def source_add_command(
 
     from cqfacts.curate.adding import add_source, author, curated_base, parse_published
 
-    people = [author(a) for a in authors or ()]
+    people = [author(a, family_first) for a in authors or ()]
     orgs = [{"organization": o} for o in organizations or ()]
     if not people and not orgs and publisher:
         orgs = [{"organization": publisher}]
@@ -89,7 +98,8 @@ def source_add_command(
     except ValueError:
         raise CqfactsError(f"--accessed {accessed!r}: write YYYY-MM-DD") from None
     metadata = {"title": title, "type": source_type, "short_title": short_title, "container_title": container,
-                "site": site or container, "publisher": publisher, "authors": people + orgs,
+                "site": site, "publisher": publisher, "publisher_place": publisher_place, "volume": volume,
+                "issue": issue, "page": page, "section": section, "authors": people + orgs,
                 "published": parse_published(published) if published else None, "language": language,
                 "original_language": original_language, "url": url, "accessed": accessed_date}
     base_path = curated_base(facts or SETTINGS.facts)

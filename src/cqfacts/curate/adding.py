@@ -59,22 +59,32 @@ def _toml_of(section: str, item_id: str, values: dict[str, Any]) -> str:
     return with_item("", section, item_id, values, Path("-")).lstrip("\n")
 
 
-def parse_published(value: str) -> dt.date | dt.datetime:
-    """--published as a date, or a local date-time as printed (never converted to another zone)."""
+def parse_published(value: str) -> dt.date | dt.datetime | str:
+    """--published as a date, a local date-time as printed (never converted to another zone), or a year or
+    month when only that is printed ("2024", "2024-03")."""
+    from cqfacts.spec import ISSUED_RE
+
     try:
+        if len(value) < 10 and ISSUED_RE.fullmatch(value):
+            return value
         if len(value) == 10:
             return dt.date.fromisoformat(value)
         return dt.datetime.fromisoformat(value.replace(" ", "T"))
     except ValueError:
-        raise CqfactsError(f"--published {value!r}: write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS as printed") from None
+        raise CqfactsError(f"--published {value!r}: write YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS as printed, or YYYY"
+                           " or YYYY-MM when only that is printed") from None
 
 
-def author(value: str) -> dict[str, str]:
-    """--author "Family, Given" (or a single name, kept whole as the family name)."""
+def author(value: str, family_first: bool = False) -> dict[str, Any]:
+    """--author "Family, Given" (or a single name, kept whole as the family name); ``family_first`` for a
+    name printed family name first (Wang Jiaxi)."""
     family, _, given = (part.strip() for part in value.partition(","))
     if not family:
         raise CqfactsError(f"--author {value!r}: write \"Family, Given\"")
-    return {"family": family, **({"given": given} if given else {})}
+    out: dict[str, Any] = {"family": family, **({"given": given} if given else {})}
+    if family_first and given:
+        out["family_first"] = True
+    return out
 
 
 def add_source(base_path: Path, text_file: Path, source_id: str, metadata: dict[str, Any], *,
@@ -87,9 +97,9 @@ def add_source(base_path: Path, text_file: Path, source_id: str, metadata: dict[
         raise CqfactsError(f"--id {source_id!r}: use lower-case letters, digits and hyphens, e.g. daily-2024-05-06")
     target = _target(base_path, file)
     published = metadata.get("published")
-    prepared = prepare(text_file, from_html=from_html, title=metadata.get("title"),
-                       published=published.isoformat(sep=" ") if isinstance(published, dt.datetime)
-                       else published.isoformat() if published else None)
+    dateline = published.isoformat(sep=" ") if isinstance(published, dt.datetime) else (
+        published.isoformat() if isinstance(published, dt.date) else None)  # a year alone is no dateline
+    prepared = prepare(text_file, from_html=from_html, title=metadata.get("title"), published=dateline)
     values = {"title": metadata.get("title") or prepared.archive.title, **{k: v for k, v in metadata.items()
                                                                          if k != "title" and v not in (None, [], "")}}
     name = archive_name(source_id)
