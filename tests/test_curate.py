@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import REPO, SOURCE_TEXT, needs_source, run
+from cqfacts.curate.quotefind import difference, find, fold
 
 ARTICLE = """\
 Chongqing’s rail freight to Laos doubles
@@ -246,3 +249,26 @@ def test_an_id_cannot_leave_the_sources_folder(curator):
 def test_the_shipped_archive_in_the_repo_is_byte_identical_to_the_shared_one():
     assert (REPO / "sources" / SOURCE_TEXT.name).read_bytes() == SOURCE_TEXT.read_bytes()
     assert f'archive = "sources/{SOURCE_TEXT.name}"' in (REPO / "facts.toml").read_text("utf-8")
+
+
+# --- Finding quotes as people type them: properties ---------------------------------------------------
+
+TYPED = st.text(alphabet=st.sampled_from(list("ab “”\"'’–-—\n\t.")), max_size=40)
+
+
+@given(TYPED, st.integers(0, 40), st.integers(1, 40))
+def test_any_stretch_of_a_paragraph_is_found_with_the_paragraphs_own_characters(paragraph, start, length):
+    quote = paragraph[start:start + length]
+    if not fold(quote)[0]:
+        return
+    found = find([paragraph], quote)
+    assert found
+    for number, exact in found:
+        assert number == 1 and exact in paragraph
+        assert fold(exact)[0] == fold(quote)[0]
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_difference_never_fails_and_marks_a_character(quote, passage):
+    text = difference(quote, passage)
+    assert text == "they differ only in spacing" or "[" in text

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from conftest import FACTS, run
 
 
 def test_sqlite_export_has_tables_with_full_text_search(tmp_path, base):
+    import sqlite3
+
     target = tmp_path / "facts.db"
     result = run("export", "--format", "sqlite", str(target), "--facts", str(FACTS))
     assert result.exit_code == 0, result.stderr

@@ -64,7 +64,8 @@ def source_add_command(
     page: Annotated[str | None, typer.Option("--page", help="Page or page range.", show_default=False)] = None,
     section: Annotated[str | None, typer.Option("--section", help="Newspaper section.", show_default=False)] = None,
     published: Annotated[str | None, typer.Option(
-        "--published", help="YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS as printed, or YYYY / YYYY-MM.", show_default=False)] = None,
+        "--published", help="YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS as printed, or YYYY / YYYY-MM.",
+        show_default=False)] = None,
     url: Annotated[str | None, typer.Option("--url", help="Only when known: never invent one.",
                                             show_default=False)] = None,
     accessed: Annotated[str | None, typer.Option("--accessed", help="YYYY-MM-DD the URL was read.",

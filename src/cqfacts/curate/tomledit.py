@@ -45,12 +45,9 @@ def with_item(text: str, section: str, item_id: str, values: dict[str, Any], pat
     table = tomlkit.table()
     for key, value in values.items():
         table[key] = _item(value)
-    if not text.endswith("\n\n"):
-        # A blank line before the new table, as the rest of the file has; tomlkit writes none after the last.
-        table.add(tomlkit.nl())
+    table.add(tomlkit.nl())  # a blank line after it, for a table that goes before others
     tables[item_id] = table
-    out = tomlkit.dumps(doc)
-    return out if out.endswith("\n") else out + "\n"
+    return tomlkit.dumps(doc).rstrip("\n") + "\n"  # but none at the end of the file
 
 
 def _item(value: Any) -> Any:
