@@ -365,28 +365,3 @@ def cross_check(base: FactBase, refs: list[References], broken: dict[str, set[st
                                         " add an [entities.ID] table or fix the id"))
     return problems
 
-
-COMMON_TAG_USES = 3  # a tag on this many facts is established; one used once and an edit away is likely a typo
-
-
-def tag_warnings(base: FactBase) -> list[Problem]:
-    """Warnings for a tag used once that is one edit away from a common tag (``satelites`` for ``satellites``)."""
-    from rapidfuzz.distance import Levenshtein
-
-    uses: dict[str, list[Fact]] = {}
-    for fact in base.facts.values():
-        for tag in fact.tags:
-            uses.setdefault(tag, []).append(fact)
-    common = [t for t, facts in uses.items() if len(facts) >= COMMON_TAG_USES]
-    problems: list[Problem] = []
-    for tag, facts in uses.items():
-        if len(facts) != 1 or len(tag) < 4:
-            continue
-        near = [c for c in common if Levenshtein.distance(tag, c, score_cutoff=1) <= 1]
-        if near:
-            origin = facts[0].origin or Origin("?", 0)
-            problems.append(Problem(origin.file, origin.line_of("tags"), facts[0].id,
-                                    f"tag {tag!r} is used once and looks like {near[0]!r}"
-                                    f" ({len(uses[near[0]])} facts); fix the tag if it is a typo",
-                                    severity="warning"))
-    return problems

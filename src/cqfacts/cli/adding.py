@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cqfacts.cli.app import EXIT_FOUND, EXIT_NOTHING, SETTINGS, app
 from cqfacts.cli.options import FactsOption, complete_kind, complete_source, complete_tag
 from cqfacts.errors import CqfactsError
+
+if TYPE_CHECKING:
+    from cqfacts.curate.adding import Written
 
 source_app = typer.Typer(help="Sources of the fact base.\n\nExample: cqfacts source add article.txt"
                          " --id daily-2024-05-06 --title \"…\" --publisher \"…\" --published 2024-05-06",
@@ -26,12 +29,11 @@ FileOption = Annotated[Path | None, typer.Option(
     show_default=False)]
 
 
-def _report(written: object) -> None:
+def _report(written: Written) -> None:
     from cqfacts.output import notice
 
-    backup = getattr(written, "backup", None)
-    kept = f"; the previous version is {backup}" if backup else ""
-    notice(f"added [{'sources' if 'title =' in written.toml else 'facts'}.{written.item_id}] to {written.file}{kept}")
+    kept = f"; the previous version is {written.backup}" if written.backup else ""
+    notice(f"added [{written.section}.{written.item_id}] to {written.file}{kept}")
 
 
 @source_app.command("add")

@@ -19,6 +19,7 @@ class Written:
     """What an add did: the file and table written, the TOML added, and what to tell the curator."""
 
     file: Path
+    section: str  # "sources" or "facts"
     item_id: str
     toml: str
     backup: Path | None = None
@@ -121,7 +122,7 @@ def add_source(base_path: Path, text_file: Path, source_id: str, metadata: dict[
         if created:
             archive.unlink()
         raise
-    written = Written(target, source_id, _toml_of("sources", source_id, values), backup)
+    written = Written(target, "sources", source_id, _toml_of("sources", source_id, values), backup)
     undated = "" if prepared.archive.dateline else "; no dateline: numbered from the line after the title"
     written.notes.append(f"archived {text_file} as {archive} ({prepared.layout};"
                          f" {len(prepared.archive.paragraphs)} paragraphs{undated})")
@@ -187,7 +188,7 @@ def write_fact(base_path: Path, draft: FactDraft) -> Written:
 
     new_text = with_item(read_text(draft.target), "facts", draft.item_id, draft.values, draft.target)
     backup = replace_text(draft.target, new_text, check=_check_of(base_path, draft.target))
-    return Written(draft.target, draft.item_id, fact_toml(draft), backup)
+    return Written(draft.target, "facts", draft.item_id, fact_toml(draft), backup)
 
 
 def fact_toml(draft: FactDraft) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cqfacts.errors import Problem
-from cqfacts.model import FactBase
+from cqfacts.model import Fact, FactBase, Origin
 
 
 @dataclass
@@ -50,7 +50,6 @@ def check_base(path: str | os.PathLike[str] | None, texts: list[Path], source_id
 
     ``substitute`` = (file, draft) checks the base as it would be with the draft in place of the file.
     """
-    from cqfacts.checker import tag_warnings
     from cqfacts.loader import load_with_problems, which_facts
     from cqfacts.verify import check_archives
 
@@ -63,3 +62,29 @@ def check_base(path: str | os.PathLike[str] | None, texts: list[Path], source_id
         problems = [replace(p, file=original) if p.file == draft else p for p in problems]
     problems.sort()
     return Report(base, problems, resolved, why, archives)
+
+
+COMMON_TAG_USES = 3  # a tag on this many facts is established; one used once and an edit away is likely a typo
+
+
+def tag_warnings(base: FactBase) -> list[Problem]:
+    """Warnings for a tag used once that is one edit away from a common tag (``satelites`` for ``satellites``)."""
+    from rapidfuzz.distance import Levenshtein
+
+    uses: dict[str, list[Fact]] = {}
+    for fact in base.facts.values():
+        for tag in fact.tags:
+            uses.setdefault(tag, []).append(fact)
+    common = [t for t, facts in uses.items() if len(facts) >= COMMON_TAG_USES]
+    problems: list[Problem] = []
+    for tag, facts in uses.items():
+        if len(facts) != 1 or len(tag) < 4:
+            continue
+        near = [c for c in common if Levenshtein.distance(tag, c, score_cutoff=1) <= 1]
+        if near:
+            origin = facts[0].origin or Origin("?", 0)
+            problems.append(Problem(origin.file, origin.line_of("tags"), facts[0].id,
+                                    f"tag {tag!r} is used once and looks like {near[0]!r}"
+                                    f" ({len(uses[near[0]])} facts); fix the tag if it is a typo",
+                                    severity="warning"))
+    return problems
