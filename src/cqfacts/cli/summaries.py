@@ -15,6 +15,7 @@ from cqfacts.cli.options import (
     SourceOption,
     TagOption,
     YearOption,
+    announce_base,
     emit,
     fields_option,
     load_base,
@@ -79,6 +80,7 @@ def stats_command(
     from cqfacts.views import stats_view
 
     base = load_base(facts)
+    announce_base(facts)
     selected = select(base, tag, kind, year, source, entity)
     emit(stats_rows(selected), stats_view(), as_json, fmt, fields, pager)
     raise typer.Exit(EXIT_FOUND if selected else EXIT_NOTHING)
