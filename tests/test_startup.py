@@ -96,7 +96,8 @@ def test_check_imports_the_checker_and_no_other_command(cache_env):
     modules, _ = all_loaded("check", env=cache_env)
     assert {m for m in COMMAND_MODULES if m in modules} == {"cqfacts.cli.curating"}
     assert {"cqfacts.checker", "tomllib"} <= modules or {"cqfacts.checker", "tomli"} <= modules
-    assert not {m.split(".")[0] for m in modules} & {"rich", "rapidfuzz", "sqlite3", "textual", "tomlkit"}
+    # rapidfuzz may come: check reads each source's archive and shows the nearest passage to a quote.
+    assert not {m.split(".")[0] for m in modules} & {"rich", "sqlite3", "textual", "tomlkit"}
 
 
 def test_a_typo_loads_the_fuzzy_matcher_and_a_table_loads_rich(cache_env):

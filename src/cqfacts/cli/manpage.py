@@ -10,6 +10,8 @@ from cqfacts import __version__
 def roff(text: str) -> str:
     """Text safe in a man page line: backslashes and hyphens escaped, no line read as a request."""
     text = text.replace("\\", "\\e").replace("-", "\\-")
+    if not text.isascii():  # groff reads ASCII: other characters by their code point, \[u2026] for …
+        text = "".join(c if c.isascii() else f"\\[u{ord(c):04X}]" for c in text)
     return "\n".join("\\&" + line if line[:1] in (".", "'") else line for line in text.split("\n"))
 
 
