@@ -39,11 +39,11 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
     ``loader.read_file`` reads it, for the messages and their lines.
     """
     from cqfacts.checker import check_document
-    from cqfacts.loader import _read_file, read_file
+    from cqfacts.loader import read_bytes, read_file
     from cqfacts.toml_text import LineIndex, parse_fast
 
     try:
-        raw, stamp = freshness.read_stamped(file, streams, _read_file)
+        raw, stamp = freshness.read_stamped(file, streams, read_bytes)
     except OSError:
         return read_file(file, streams), None  # the loader says what is wrong
     fast = parse_fast(raw)

@@ -12,16 +12,16 @@ import json
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from cqfacts.cache.records import DECODERS
 from cqfacts.cache.storage import Damaged, Reader, Strings
+from cqfacts.lazy import record
 from cqfacts.model import FactBase
 
 
-@dataclass
+@record
 class CachedFactBase(FactBase):
     """A fact base read from a cache: items are read as they are asked for; ``search_index`` answers search."""
 
