@@ -31,6 +31,7 @@ class FactCitation:
     number: int  # the number of the fact's source in the reference list
     note: int  # the note number (Chicago): facts are numbered in the order given
     extras: dict[str, Styled] = field(default_factory=dict)
+    passage: Styled = field(default_factory=Styled)  # quotation and citation as pasted, the full stop after
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Citations:
     citations: list[FactCitation]
     references: list[Reference]
     document: str | None = None  # machine formats: the whole file, ready to save
+    notes_style: bool = False  # Chicago notes: each citation is a note on its own line
 
     @property
     def machine(self) -> bool:
@@ -95,13 +97,14 @@ def cite(facts: Sequence[Fact], sources: Mapping[str, Source], style: str, url: 
         work = works[fact.source]
         place = Place(number=numbers[fact.source], note=n, first=fact.source not in seen)
         seen.add(fact.source)
-        citations.append(FactCitation(fact, chosen.quotation(fact), chosen.in_text(work, fact, place),
-                                      place.number, n, chosen.notes(work, fact)))
+        quote, in_text = chosen.quotation(fact), chosen.in_text(work, fact, place)
+        citations.append(FactCitation(fact, quote, in_text, place.number, n, chosen.notes(work, fact),
+                                      chosen.passage(quote, in_text)))
     refs = [Reference(sid, citation_key(w.source), numbers[sid], chosen.reference(w, numbers[sid]))
             for sid, w in works.items()]
     if not chosen.numbered:
         refs.sort(key=lambda r: _sort_key(r.entry.plain()))
-    return Citations(style, citations, refs)
+    return Citations(style, citations, refs, notes_style=chosen.notes_style)
 
 
 def _sort_key(entry: str) -> str:

@@ -53,10 +53,10 @@ def cite_command(
     picked = in_text or reference
     parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
              "reference": reference or not picked}
-    if as_json:
-        import json
+    if as_json:  # the shared writer: C1 and bidi controls escaped, as in every other JSON output
+        from cqfacts.output import to_json
 
-        sys.stdout.write(json.dumps(as_json_rows(result, parts, fmt or "text"), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(to_json(as_json_rows(result, parts, fmt or "text"), indent=2) + "\n")
     elif fmt is None and not result.machine and isatty(sys.stdout):
         from cqfacts.output import console
 
