@@ -17,7 +17,8 @@ from cqfacts.citation.work import Work
 from cqfacts.errors import CqfactsError
 from cqfacts.model import Fact, Source
 
-STYLE_NAMES = (*STYLES, *MACHINE_STYLES)
+PANDOC = "pandoc"  # pandoc's Markdown citation syntax, [@key, para. 12], for a draft that pandoc renders
+STYLE_NAMES = (*STYLES, PANDOC, *MACHINE_STYLES)
 DEFAULT_STYLE = "apa"
 
 
@@ -51,6 +52,7 @@ class Citations:
     references: list[Reference]
     document: str | None = None  # machine formats: the whole file, ready to save
     notes_style: bool = False  # Chicago notes: each citation is a note on its own line
+    combined: Styled | None = None  # pandoc: one citation for all the facts, [@a, paras. 3, 5; @b, para. 2]
 
     @property
     def machine(self) -> bool:
@@ -84,6 +86,14 @@ def cite(facts: Sequence[Fact], sources: Mapping[str, Source], style: str, url: 
                            f"{', '.join(order)}; cite each source's facts separately")
     works = {sid: Work.of(sources[sid], url, accessed) for sid in order}
     numbers = {sid: n for n, sid in enumerate(order, 1)}
+    if style == PANDOC:
+        keys = {sid: citation_key(w.source) for sid, w in works.items()}
+        cites = [FactCitation(f, STYLES["apa"].quotation(f), Styled.of(pandoc_citation({keys[f.source]: [f.paragraph]})),
+                              numbers[f.source], n) for n, f in enumerate(facts, 1)]
+        paragraphs: dict[str, list[int]] = {}
+        for f in facts:
+            paragraphs.setdefault(keys[f.source], []).append(f.paragraph)
+        return Citations(style, cites, [], combined=Styled.of(pandoc_citation(paragraphs)))
     if style in MACHINE_STYLES:
         refs = [Reference(sid, citation_key(w.source), numbers[sid], Styled.of(record(style, w)))
                 for sid, w in works.items()]
@@ -107,6 +117,24 @@ def cite(facts: Sequence[Fact], sources: Mapping[str, Source], style: str, url: 
     return Citations(style, citations, refs, notes_style=chosen.notes_style)
 
 
+def pandoc_citation(paragraphs: Mapping[str, Sequence[int]]) -> str:
+    """pandoc's citation syntax: [@key, para. 12], one source's paragraphs as 'paras. 12, 14', several sources
+    joined by ';' in one citation. pandoc's citeproc reads 'para.' and 'paras.' as the paragraph locator."""
+    parts = []
+    for key, numbers in paragraphs.items():
+        unique = sorted(set(numbers))
+        parts.append(f"@{key}, {'para.' if len(unique) == 1 else 'paras.'} {', '.join(map(str, unique))}")
+    return "[" + "; ".join(parts) + "]"
+
+
+def bibliography(sources: Sequence[Source], fmt: str) -> str:
+    """The file `cqfacts bib` writes: these sources' records in a machine format, for pandoc's --bibliography
+    or a reference manager."""
+    if fmt not in MACHINE_STYLES:
+        raise CqfactsError(f"unknown format {fmt!r}; choose one of {', '.join(MACHINE_STYLES)}")
+    return document(fmt, [Work.of(s) for s in sources])
+
+
 def _sort_key(entry: str) -> str:
     """Reference lists run alphabetically by their first word, leading quotation marks and articles aside."""
     text = entry.lstrip("“‘\"'[").casefold()
@@ -116,5 +144,6 @@ def _sort_key(entry: str) -> str:
     return text
 
 
-__all__ = ["DEFAULT_STYLE", "STYLES", "STYLE_NAMES", "Citations", "FactCitation", "Reference", "Styled",
+__all__ = ["DEFAULT_STYLE", "PANDOC", "STYLES", "STYLE_NAMES", "Citations", "FactCitation", "Reference", "Styled",
+           "bibliography",
            "check_style", "cite", "parse_accessed"]

@@ -17,6 +17,9 @@ def blocks(result: Any, parts: dict[str, bool]) -> list[list[Styled]]:
     if result.machine:  # the file as it is, line by line (RIS lines end in CRLF, added when printed)
         lines = result.document.rstrip("\r\n").split("\r\n" if result.style == "ris" else "\n")
         return [[Styled.of(line) for line in lines]] if parts["reference"] else []
+    if result.combined is not None:  # pandoc: the quotations, if asked for, then one citation for them all
+        return [[*(c.quote for c in result.citations if parts["quote"]),
+                 *([result.combined] if parts["in_text"] else [])]]
     lines = []
     for c in result.citations:
         quote = c.quote if parts["quote"] else Styled()

@@ -28,7 +28,7 @@ EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 # Command name -> the module (in cqfacts.cli) that defines it, in the order help lists them.
 COMMANDS = {
     "search": "finding", "list": "finding", "show": "finding",
-    "cite": "citing",
+    "cite": "citing", "bib": "bibliography",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating",
 }
@@ -43,6 +43,7 @@ app = typer.Typer(
     "  cqfacts list --tag satellites\n"
     "  cqfacts show nev-production-sales-2023\n"
     "  cqfacts cite nev-production-sales-2023 --style apa\n"
+    "  cqfacts bib --format csl-json > refs.json\n"
     "  cqfacts tags\n"
     "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
     "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt\n\n"

@@ -18,8 +18,8 @@ def cite_command(
                                              autocompletion=complete_fact_id)],
     style: Annotated[str, typer.Option(
         "--style", "-s", envvar="CQFACTS_STYLE", show_envvar=True, autocompletion=complete_style,
-        help="apa, mla, chicago (notes and bibliography), chicago-author-date, harvard, ieee; "
-             "or a file format: bibtex, biblatex, ris, csl-json.")] = "apa",
+        help="apa, mla, chicago (notes and bibliography), chicago-author-date, harvard, ieee; pandoc "
+             "([@key, para. 12] for a Markdown draft); or a file format: bibtex, biblatex, ris, csl-json.")] = "apa",
     quote: Annotated[bool | None, typer.Option(
         "--quote/--no-quote", help="Print the quotation. [default: yes, unless --in-text or --reference picks]",
         show_default=False)] = None,
@@ -40,7 +40,7 @@ def cite_command(
 
     Example: cqfacts cite nev-production-sales-2023 --style mla
     """
-    from cqfacts.citation import check_style, cite, parse_accessed
+    from cqfacts.citation import PANDOC, check_style, cite, parse_accessed
     from cqfacts.citation.printing import FORMATS, as_json_rows, as_rich_text, as_text
     from cqfacts.output import isatty
 
@@ -51,8 +51,11 @@ def cite_command(
     found = [require_fact(base, fact_id) for fact_id in ids]
     result = cite(found, base.sources, style, url=url, accessed=parse_accessed(accessed) if accessed else None)
     picked = in_text or reference
-    parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
-             "reference": reference or not picked}
+    if style == PANDOC and reference:
+        raise CqfactsError("the pandoc style is a citation only; write the bibliography with "
+                           "'cqfacts bib ID... --format csl-json > refs.json'")
+    parts = {"quote": quote if quote is not None else not picked and style != PANDOC,
+             "in_text": in_text or not picked, "reference": reference or not picked}
     if as_json:  # the shared writer: C1 and bidi controls escaped, as in every other JSON output
         from cqfacts.output import to_json
 
