@@ -80,16 +80,14 @@ def cite(facts: Sequence[Fact], sources: Mapping[str, Source], style: str, url: 
     """Cite facts in a style. Several facts from one source share one reference; --url and --accessed
     describe one source, so they need all facts to come from it."""
     check_style(style)
-    order = list(dict.fromkeys(f.source for f in facts))
-    if (url or accessed) and len(order) > 1:
-        raise CqfactsError(f"--url and --accessed describe one source, but these facts come from {len(order)}: "
-                           f"{', '.join(order)}; cite each source's facts separately")
-    works = {sid: Work.of(sources[sid], url, accessed) for sid in order}
+    works = _works(facts, sources, url, accessed)
+    order = list(works)
     numbers = {sid: n for n, sid in enumerate(order, 1)}
     if style == PANDOC:
         keys = {sid: citation_key(w.source) for sid, w in works.items()}
-        cites = [FactCitation(f, STYLES["apa"].quotation(f), Styled.of(pandoc_citation({keys[f.source]: [f.paragraph]})),
-                              numbers[f.source], n) for n, f in enumerate(facts, 1)]
+        own = [Styled.of(pandoc_citation({keys[f.source]: [f.paragraph]})) for f in facts]
+        cites = [FactCitation(f, STYLES["apa"].quotation(f), cited, numbers[f.source], n)
+                 for n, (f, cited) in enumerate(zip(facts, own, strict=True), 1)]
         paragraphs: dict[str, list[int]] = {}
         for f in facts:
             paragraphs.setdefault(keys[f.source], []).append(f.paragraph)
@@ -115,6 +113,27 @@ def cite(facts: Sequence[Fact], sources: Mapping[str, Source], style: str, url: 
     if not chosen.numbered:
         refs.sort(key=lambda r: _sort_key(r.entry.plain()))
     return Citations(style, citations, refs, notes_style=chosen.notes_style)
+
+
+def _works(facts: Sequence[Fact], sources: Mapping[str, Source], url: str | None,
+           accessed: dt.date | None) -> dict[str, Work]:
+    """The facts' sources in order of first citation, with the writer's --url and --accessed."""
+    order = list(dict.fromkeys(f.source for f in facts))
+    if (url or accessed) and len(order) > 1:
+        raise CqfactsError(f"--url and --accessed describe one source, but these facts come from {len(order)}: "
+                           f"{', '.join(order)}; cite each source's facts separately")
+    return {sid: Work.of(sources[sid], url, accessed) for sid in order}
+
+
+def cite_csl(facts: Sequence[Fact], sources: Mapping[str, Source], csl: str, parts: Mapping[str, bool],
+             fmt: str, url: str | None = None, accessed: dt.date | None = None) -> str:
+    """Cite facts in any CSL style (a .csl file or an official style's name) through pandoc's citeproc."""
+    from cqfacts.citation.csl import csl_item
+    from cqfacts.citation.csl_styles import render
+
+    works = _works(facts, sources, url, accessed)
+    keys = {sid: citation_key(w.source) for sid, w in works.items()}
+    return render(facts, {sid: csl_item(w, keys[sid]) for sid, w in works.items()}, keys, csl, parts, fmt)
 
 
 def pandoc_citation(paragraphs: Mapping[str, Sequence[int]]) -> str:
@@ -144,6 +163,18 @@ def _sort_key(entry: str) -> str:
     return text
 
 
-__all__ = ["DEFAULT_STYLE", "PANDOC", "STYLES", "STYLE_NAMES", "Citations", "FactCitation", "Reference", "Styled",
-           "bibliography",
-           "check_style", "cite", "parse_accessed"]
+__all__ = [
+    "DEFAULT_STYLE",
+    "PANDOC",
+    "STYLES",
+    "STYLE_NAMES",
+    "Citations",
+    "FactCitation",
+    "Reference",
+    "Styled",
+    "bibliography",
+    "check_style",
+    "cite",
+    "cite_csl",
+    "parse_accessed",
+]
