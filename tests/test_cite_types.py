@@ -281,3 +281,26 @@ def test_cite_json_escapes_c1_and_bidi_controls(tmp_path: Path) -> None:
     assert "\u202e" not in result.stdout and "\u0085" not in result.stdout  # raw, they reorder or break a terminal
     assert "\\u202e" in result.stdout and "\\u0085" in result.stdout
     assert result.json()[0]["quote"] == "“Q\u202e\u0085.”"  # escaped, not lost
+
+
+# --- No date, in every type ------------------------------------------------------------------------------
+
+# style -> (in-text citation, what the reference entry says for the missing date)
+UNDATED = {
+    "apa": ("(Li, n.d., para. 1)", "Li, W. (n.d.)."),  # APA 9.17: (n.d.)
+    "chicago-author-date": ("(Li n.d.)", "Li Wei. n.d."),  # Chicago 15.44: n.d. in the year's place
+    "harvard": ("(Li, no date)", "Li, W. (no date)"),  # Cite Them Right: (no date)
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_KEYS))
+@pytest.mark.parametrize("style", [*UNDATED, "mla", "chicago", "ieee"])
+def test_an_undated_source_in_every_type_and_style(tmp_path: Path, kind: str, style: str) -> None:
+    path = Path(_one_source(tmp_path, kind, PEOPLE[0]))
+    path.write_text(path.read_text("utf-8").replace('published = "2021"\n', ""), "utf-8")
+    cited, entry = cite("f", "--style", style, "--no-quote", "--format", "text", facts=str(path)).rstrip(
+        "\n").split("\n\n")
+    if style in UNDATED:
+        assert (cited, entry[:len(UNDATED[style][1])]) == UNDATED[style], entry
+    else:  # MLA 5.82, Chicago notes, IEEE: the date is left out, nothing invented in its place
+        assert not any(ch.isdigit() for ch in entry.removeprefix("[1]") + cited.removeprefix("1.").strip("[]1")), entry
