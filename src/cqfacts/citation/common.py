@@ -4,15 +4,15 @@ pastes, and the small pieces several styles build the same way (names in text, e
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from cqfacts.citation.styled import Styled
 from cqfacts.citation.words import series, single_quotes_inside, surname
 from cqfacts.citation.work import Work
+from cqfacts.lazy import record
 from cqfacts.model import Author, Fact
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Place:
     """Where a citation stands: its source's number in the reference list, its note number, and
     whether it is the first citation of that source (Chicago: full note first, short note after)."""

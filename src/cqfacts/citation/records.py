@@ -15,6 +15,7 @@ import unicodedata
 from cqfacts.citation.csl import csl_item, csl_json, csl_title, note
 from cqfacts.citation.words import MINOR_WORDS, MONTHS, language_name, sentence_case, title_case
 from cqfacts.citation.work import PERIODICALS, WEB, Work
+from cqfacts.lazy import Pattern
 from cqfacts.model import Author, Source
 
 RIS_EOL = "\r\n"  # the RIS specification's line ending
@@ -47,7 +48,7 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
                   "^": r"\textasciicircum{}"}
 _TYPOGRAPHY = {"“": "``", "”": "''", "‘": "`", "’": "'", "—": "---", "–": "--"}
-_RUN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_RUN = Pattern(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 def latex(text: str) -> str:

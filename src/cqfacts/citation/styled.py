@@ -3,16 +3,15 @@ the CLI)."""
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_<])")  # what would start emphasis, code or HTML
-_AUTOLINK_SAFE = re.compile(r"https?://[^\s<>]+")
+from cqfacts.lazy import Pattern, record
+
+_MARKDOWN_SPECIAL = Pattern(r"([\\`*_<])")  # what would start emphasis, code or HTML
+_AUTOLINK_SAFE = Pattern(r"https?://[^\s<>]+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Styled:
     """A run of text pieces, each roman or italic, and each plain text or a link to an address: what a
     citation part is before it is printed. A piece is (text, italic, href); href is "" for plain text."""
@@ -48,6 +47,8 @@ class Styled:
         return "".join(_markdown_piece(text, italic, href) for text, italic, href in self.pieces)
 
     def html(self) -> str:
+        import html
+
         return "".join(_wrap(html.escape(text, quote=False), "<i>", "</i>", italic) for text, italic, _ in self.pieces)
 
     def render(self, fmt: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from cqfacts.citation.words import same_body
+from cqfacts.lazy import record
 from cqfacts.model import Author, Source
 from cqfacts.output import mask_controls
 
@@ -14,7 +15,7 @@ PERIODICALS = ("article-newspaper", "article-magazine", "article-journal")
 WEB = ("webpage", "post")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Work:
     source: Source
     url: str | None = None
@@ -127,12 +128,13 @@ def _printable(text: str | None) -> str | None:
     return None if text is None else mask_controls(text)
 
 
-def _printable_names(names: tuple[Author, ...]) -> tuple[Author, ...]:
-    return tuple(replace(a, **{k: _printable(v) for k, v in vars(a).items() if isinstance(v, str)}) for a in names)
-
-
 def _printable_source(source: Source) -> Source:
-    changes = {f.name: _printable(getattr(source, f.name)) for f in fields(source)
-               if isinstance(getattr(source, f.name), str) and f.name != "published"}
-    return replace(source, authors=_printable_names(source.authors), editors=_printable_names(source.editors),
-                   **changes)
+    # A copy made from the instance's fields (vars), not dataclasses.replace: replace would build the
+    # dataclass machinery of Source on every run (cqfacts.lazy). The publication date is left as it is.
+    def printable(item: Any) -> dict[str, Any]:
+        return {k: _printable(v) if isinstance(v, str) and k != "published" else v for k, v in vars(item).items()}
+
+    def names(authors: tuple[Author, ...]) -> tuple[Author, ...]:
+        return tuple(Author(**printable(a)) for a in authors)
+
+    return Source(**{**printable(source), "authors": names(source.authors), "editors": names(source.editors)})

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cqfacts.cli.app import SETTINGS, app
-from cqfacts.cli.options import FactsOption, JsonOption, complete_fact_id, complete_style, load_base, require_fact
+from cqfacts.cli.options import FactsOption, complete_fact_id, complete_style, load_base, require_fact
 from cqfacts.errors import CqfactsError
 
 
@@ -37,19 +37,23 @@ def cite_command(
     accessed: Annotated[str | None, typer.Option(
         "--accessed", help="When you read the source: YYYY-MM-DD or 'today'.", show_default=False)] = None,
     copy: Annotated[bool, typer.Option("--copy", help="Also put the plain-text citation on the clipboard.")] = False,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print a JSON array: each fact's quotation, in-text citation and reference.")] = False,
     facts: FactsOption = None,
 ) -> None:
     """Quote facts and cite them in a style: quotation, in-text citation and reference entry.
 
     Example: cqfacts cite nev-production-sales-2023 --style mla
     """
-    from cqfacts.citation import PANDOC, check_style, cite, cite_csl, parse_accessed
+    from cqfacts.citation import MACHINE_STYLES, PANDOC, check_style, cite, cite_csl, parse_accessed
     from cqfacts.citation.printing import FORMATS, as_json_rows, as_rich_text, as_text
     from cqfacts.output import isatty
 
     if csl is None:
         check_style(style)
+        if style in MACHINE_STYLES and in_text:
+            raise CqfactsError(f"{style} is a file format for reference managers: it has no in-text form; "
+                               "for --in-text pick a citation style (apa, mla, chicago, ...)")
     elif as_json or copy:
         raise CqfactsError("--csl prints pandoc's text; --json and --copy work with the built-in styles only")
     if fmt is not None and fmt not in FORMATS:
@@ -79,8 +83,7 @@ def cite_command(
         sys.stdout.write(as_text(result, parts, fmt or "text"))
     if copy:
         from cqfacts.clipboard import copy as copy_to_clipboard
+        from cqfacts.clipboard import copy_notice
         from cqfacts.output import notice
 
-        used = copy_to_clipboard(as_text(result, parts, "text"))
-        notice(f"copied to the clipboard with {' and '.join(used)}" if used
-               else "no clipboard found (no terminal, pbcopy, wl-copy, xclip, xsel or clip.exe); nothing copied")
+        notice(copy_notice(copy_to_clipboard(as_text(result, parts, "text"))))
