@@ -31,6 +31,7 @@ COMMANDS = {
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating",
+    "pick": "picking",
 }
 
 app = typer.Typer(
