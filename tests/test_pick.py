@@ -45,8 +45,10 @@ class Pick:
                  size: tuple[int, int] = (100, 30)) -> Any:
         from cqfacts.pick import terminal
 
-        def drive(app: Any) -> Any:
-            async def go() -> Any:
+        def drive(build: Any) -> Any:
+            app = build()
+
+            async def go() -> None:
                 async with app.run_test(size=size) as pilot:
                     await pilot.pause()
                     for step in steps:
@@ -57,9 +59,9 @@ class Pick:
                         else:
                             await pilot.press(step)
                         await pilot.pause()
-                return app.return_value
 
-            return asyncio.run(go())
+            asyncio.run(go())
+            return app
 
         self.monkeypatch.setattr(terminal, "run_app", drive)
         return run("pick", *args, env=env)
@@ -225,7 +227,12 @@ def test_the_global_no_color_option_turns_colours_off(monkeypatch):
     pick(steps=[])  # installs the headless runner
     drive = terminal.run_app
     seen: list[bool] = []
-    monkeypatch.setattr(terminal, "run_app", lambda app: (seen.append(app.no_color), drive(app))[1])
+    def build_and_look(build: Any) -> Any:
+        app = drive(build)
+        seen.append(app.no_color)
+        return app
+
+    monkeypatch.setattr(terminal, "run_app", build_and_look)
     run("--no-color", "pick", env={"NO_COLOR": None})
     assert seen == [True] and "NO_COLOR" not in os.environ
 

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import PINNED_ENV, run, run_process
 
-HEAVY = ("typer", "rich", "rapidfuzz", "sqlite3", "jsonschema", "pydantic")
+HEAVY = ("typer", "rich", "rapidfuzz", "sqlite3", "jsonschema", "pydantic", "textual")
 
 # Runs cqfacts as the installed script does, then reports the heavy modules loaded, on a line of its own.
 _PROBE = """

@@ -77,8 +77,8 @@ def pick_command(
     from cqfacts.pick import terminal
     from cqfacts.pick.app import PickApp
 
-    picked = PickApp(picker, query, color=SETTINGS.color)
-    ids = terminal.run_app(picked)
+    picked = terminal.run_app(lambda: PickApp(picker, query, color=SETTINGS.color))
+    ids = picked.return_value
     if ids is None:
         if not picked.cancelled:
             raise CqfactsError("the picker stopped before anything was chosen; rerun with --debug for details")

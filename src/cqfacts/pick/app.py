@@ -31,12 +31,12 @@ class PickApp(App[list[str]]):
     ENABLE_COMMAND_PALETTE = False
     # Priority bindings: the query line keeps the focus, and these keys must reach the app before it.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Choose", priority=True),
         Binding("down,ctrl+n", "move(1)", "Move", key_display="↑↓", priority=True),
         Binding("up,ctrl+p", "move(-1)", "Up", show=False, priority=True),
         Binding("tab", "mark", "Mark", priority=True),
         Binding("ctrl+s", "style", "Style", priority=True),
         Binding("ctrl+y", "copy", "Copy", priority=True),
+        Binding("enter", "choose", "Choose", priority=True),
         Binding("escape,ctrl+c,ctrl+q", "cancel", "Quit", key_display="esc", priority=True),
     ]
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from cqfacts.errors import CqfactsError
 
-NO_TERMINAL = ("cqfacts pick needs a terminal to draw on, and this process has none ({reason}); run it from a "
+NO_TERMINAL = ("pick needs a terminal to draw on, and this process has none ({reason}); run it from a "
                "terminal (in an editor: its terminal or a shell command that keeps one), or use 'cqfacts search' "
                "and 'cqfacts cite' in scripts")
 
@@ -33,10 +34,13 @@ def open_terminal() -> int:
     return fd
 
 
-def run_app(app: Any) -> Any:
-    """Run a Textual app on the controlling terminal and return what it exited with."""
+def run_app(build: Callable[[], Any]) -> Any:
+    """Make a Textual app (Rich reads $COLUMNS and $LINES when it is made) and run it on the controlling
+    terminal; return the app, which holds what it exited with."""
     if sys.platform == "win32":  # pragma: no cover - Textual's Windows driver opens the console itself
-        return app.run()
+        app = build()
+        app.run()
+        return app
     tty = open_terminal()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
@@ -45,7 +49,9 @@ def run_app(app: Any) -> Any:
     try:
         for fd in saved:
             os.dup2(tty, fd)
-        return app.run()
+        app = build()
+        app.run()
+        return app
     finally:
         for fd, copy in saved.items():
             os.dup2(copy, fd)

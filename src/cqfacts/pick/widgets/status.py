@@ -18,6 +18,6 @@ class StatusLine(Static):
                        else "no fact passes the filters given")
             parts = [(nothing, "bold $error")]
         if marked:
-            parts.append((f" · {marked} marked", "bold"))
+            parts.extend([" · ", (f"{marked} marked", "bold")])
         parts.append(f" · style {style} · Enter prints {prints}")
         self.update(Content.assemble(*parts))
