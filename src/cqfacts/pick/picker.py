@@ -4,6 +4,7 @@ Enter prints (``--print``). The Textual app shows this state and routes keys to 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from cqfacts.errors import CqfactsError
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 # entry, a Pandoc citation ([@key, para. 12]), the fact id, or the citation records as JSON.
 PRINTS = ("quote", "in-text", "reference", "pandoc", "id", "json")
 DEFAULT_PRINT = "quote"
-# Results ranked and listed per keystroke: more than a screen, few enough to redraw at once on a large base.
-SHOWN = 200
+# Results ranked and listed per keystroke: a few screens, few enough to redraw at once on a large base.
+SHOWN = 100
 
 _QUOTE = {"quote": True, "in_text": True, "reference": False}
 _IN_TEXT = {"quote": False, "in_text": True, "reference": False}
@@ -66,17 +67,22 @@ class Picker:
             raise CqfactsError(f"pick cites in a text style; choose --style {', '.join(self.styles)} "
                                f"(for {style!r} files use 'cqfacts cite ID --style {style}')")
         self.base, self.pool, self.style, self.prints = base, pool, style, check_print(prints)
+        self.size = len(base.facts) if pool is None else len(pool)
+        self._unranked: list[Fact] | None = None
         index_for(base)  # filtered or not, words weigh by their rarity in the whole base, as in `search`
 
     def rank(self, query: str) -> Ranking:
         """The facts for a query line, best first; an empty line lists every fact the filters leave."""
         from cqfacts.search import search
 
-        pool = list(self.base.facts.values()) if self.pool is None else self.pool
         if not query.strip():
-            return Ranking(query, pool[:SHOWN], len(pool))
+            if self._unranked is None:  # a base read from the cache reads these facts only, once
+                facts = self.base.facts
+                self._unranked = (self.pool[:SHOWN] if self.pool is not None
+                                  else [facts[i] for i in islice(facts, SHOWN)])
+            return Ranking(query, self._unranked, self.size)
         hits = search(self.base, query, facts=self.pool, limit=SHOWN)
-        return Ranking(query, [h.fact for h in hits], len(pool))
+        return Ranking(query, [h.fact for h in hits], self.size)
 
     def next_style(self) -> str:
         """Ctrl-S: the next style, after the last the first again."""

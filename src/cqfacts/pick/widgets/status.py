@@ -20,4 +20,4 @@ class StatusLine(Static):
         if marked:
             parts.extend([" · ", (f"{marked} marked", "bold")])
         parts.append(f" · style {style} · Enter prints {prints}")
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)  # one line, always: no layout needed
