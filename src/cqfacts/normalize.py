@@ -13,6 +13,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+# Numbers as people write them have one home; search reads the scale words and number terms from here.
+from cqfacts.numbers import SCALES, number_term
+
+__all__ = ["SCALES", "cjk_grams", "fold", "is_cjk", "number_term", "stem", "terms", "tokens", "word_spans"]
+
 # Curly and typographic quotes, primes and dashes people paste from documents and web pages.
 _STRAIGHTEN = str.maketrans({
     **dict.fromkeys("‘’‚‛′‵`´", "'"),
@@ -46,9 +51,6 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 # with an apostrophe ("Chongqing’s").
 _RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 
-# Scale words after a number, as powers of ten: "76.9 billion" is 76900000000.
-SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9, "trillion": 12,
-          "tn": 12, "万": 4, "亿": 8}
 
 
 def fold(text: str) -> str:
@@ -63,15 +65,6 @@ def fold(text: str) -> str:
         text = text.translate(_STRAIGHTEN)
     text = _DIGIT_GROUP_RE.sub("", text)
     return _SPACES_RE.sub(" ", text).strip()
-
-
-def number_term(value: float | int) -> str:
-    """A number as a term: integral values without a decimal point, others without trailing zeros."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.12f}".rstrip("0").rstrip(".")
 
 
 def _number(token: str) -> str:

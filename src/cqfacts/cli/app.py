@@ -31,6 +31,7 @@ COMMANDS = {
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating",
+    "verify": "verifying",
     "pick": "picking",
 }
 
@@ -46,7 +47,8 @@ app = typer.Typer(
     "  cqfacts cite nev-production-sales-2023 --style apa\n"
     "  cqfacts tags\n"
     "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
-    "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt\n\n"
+    "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt\n"
+    "  cqfacts verify draft.md\n\n"
     "Output is a table on a terminal and tab-separated rows in a pipe; --json, --format and --fields choose. "
     "Exit status: 0 found, 1 nothing found, 2 usage or data error.",
     no_args_is_help=True,
@@ -117,6 +119,9 @@ def register(names: list[str] | None = None) -> typer.Typer:
     """Import the modules that define these commands (all when None), which adds them to ``app``."""
     for module in dict.fromkeys(COMMANDS[n] for n in names or COMMANDS):
         importlib.import_module(f"cqfacts.cli.{module}")
+    # Help and completion list commands in COMMANDS order, whichever module a process imported first.
+    order = list(COMMANDS)
+    app.registered_commands.sort(key=lambda c: order.index(c.name) if c.name in order else len(order))
     return app
 
 
