@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, OptionList
 
+from cqfacts.errors import CqfactsError
 from cqfacts.pick.picker import Picker
 from cqfacts.pick.widgets import Preview, ResultList, StatusLine
 
@@ -91,7 +92,11 @@ class PickApp(App[list[str]]):
             return
         plain = p.prints in ("id", "json")  # the preview shows the quotation for these
         heading = f"Citation ({p.style}):" if plain else f"Enter prints ({p.prints}, {p.style}):"
-        self.query_one(Preview).show(p.base, fact, heading, p.preview(fact))
+        try:
+            citation = p.preview(fact)
+        except CqfactsError as exc:  # the fact's record cannot be cited: say so here, as `cite` would
+            heading, citation = f"Cannot cite it in {p.style}:", str(exc)
+        self.query_one(Preview).show(p.base, fact, heading, citation)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.rank(event.value)
@@ -116,7 +121,12 @@ class PickApp(App[list[str]]):
         if not facts:
             self.notify("nothing to copy", severity="warning", markup=False)
             return
-        used = self.copy_text(self.picker.output(facts))
+        try:
+            text = self.picker.output(facts)
+        except CqfactsError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        used = self.copy_text(text)
         self.notify(f"copied with {' and '.join(used)}" if used else "no clipboard found; nothing copied",
                     severity="information" if used else "warning", markup=False)
 

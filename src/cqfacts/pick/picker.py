@@ -67,6 +67,10 @@ class Picker:
             raise CqfactsError(f"pick cites in a text style; choose --style {', '.join(self.styles)} "
                                f"(for {style!r} files use 'cqfacts cite ID --style {style}')")
         self.base, self.pool, self.style, self.prints = base, pool, style, check_print(prints)
+        if prints == "pandoc":
+            from cqfacts.citation import check_style
+
+            check_style("pandoc")
         self.size = len(base.facts) if pool is None else len(pool)
         self._unranked: list[Fact] | None = None
         index_for(base)  # filtered or not, words weigh by their rarity in the whole base, as in `search`
