@@ -77,6 +77,12 @@ def ranked(query: str, *filters: str) -> list[str]:
     return [r["id"] for r in run("search", query, "--json", "--limit", "200", *filters).json()]
 
 
+def has_pandoc() -> bool:
+    from cqfacts.citation import STYLE_NAMES
+
+    return "pandoc" in STYLE_NAMES
+
+
 def blocks(text: str) -> list[str]:
     return text.rstrip("\n").split("\n\n")
 
@@ -102,8 +108,11 @@ def test_type_with_a_typo_move_mark_two_cycle_the_style_and_choose(pick):
     ("in-text", ["--in-text"]),
     ("reference", ["--reference"]),
     ("json", ["--json"]),
+    ("pandoc", ["--style", "pandoc"]),
 ])
 def test_enter_prints_what_print_names(pick, prints, cite_args):
+    if prints == "pandoc" and not has_pandoc():
+        pytest.skip("cite has no pandoc style yet")
     top = ranked("Tianmu networking")[0]
     done = pick("Tianmu networking", "--print", prints, steps=["enter"])
     assert done.exit_code == 0, done.stderr
@@ -269,3 +278,21 @@ def test_a_long_list_is_capped_and_says_how_many_are_listed(pick, monkeypatch, b
     capped, typed_query = pick.seen
     assert len(capped["ids"]) == 10 and capped["status"].startswith(f"first 10 of {len(base.facts)} facts: type to narrow")
     assert typed_query["ids"] == ranked("tianmu")[:10]
+
+
+def test_pandoc_prints_one_citation_for_the_marked_facts_and_cycles_with_the_styles(pick):
+    if not has_pandoc():
+        pytest.skip("cite has no pandoc style yet")
+    from cqfacts.pick.picker import text_styles
+
+    assert text_styles()[-1] == "pandoc" and "pandoc" not in text_styles("reference")
+    found = ranked("satellites")
+    done = pick("satellites", "--print", "pandoc", steps=["tab", "tab", "enter"])
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == run("cite", *found[:2], "--style", "pandoc").stdout
+    assert re.fullmatch(r"\[@\w+, paras?\. [\d, ]+\]\n", done.stdout)
+    quoted = pick("satellites", "--style", "pandoc", steps=["tab", "tab", "enter"])
+    alone = [run("cite", f, "--style", "pandoc", "--quote", "--in-text").stdout.rstrip("\n") for f in found[:2]]
+    assert blocks(quoted.stdout) == alone
+    refused = pick("--style", "pandoc", "--print", "reference", steps=[])
+    assert refused.exit_code == 2 and "the pandoc style is a citation only" in refused.stderr

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from cqfacts.errors import CqfactsError
 
 if TYPE_CHECKING:
-    from cqfacts.citation import Citations
+    from cqfacts.citation import Citations, FactCitation
     from cqfacts.model import Fact, FactBase
 
 # What Enter prints: the quotation with its in-text citation, the in-text citation alone, the reference
@@ -26,11 +26,13 @@ _REFERENCE = {"quote": False, "in_text": False, "reference": True}
 _EVERYTHING = {"quote": True, "in_text": True, "reference": True}
 
 
-def text_styles() -> tuple[str, ...]:
-    """The styles Ctrl-S cycles through: every style that cites in prose (not the file formats)."""
-    from cqfacts.citation import STYLES
+def text_styles(prints: str = DEFAULT_PRINT) -> tuple[str, ...]:
+    """The styles Ctrl-S cycles through: every style that cites in a text (not the file formats), but for
+    references those that have them (pandoc's citation is a key; its bibliography is `cqfacts bib`)."""
+    from cqfacts.citation import STYLE_NAMES
+    from cqfacts.citation.records import MACHINE_STYLES
 
-    return tuple(STYLES)
+    return tuple(s for s in STYLE_NAMES if s not in MACHINE_STYLES and not (s == "pandoc" and prints == "reference"))
 
 
 def check_print(name: str) -> str:
@@ -61,12 +63,15 @@ class Picker:
         from cqfacts.citation import DEFAULT_STYLE
         from cqfacts.search import index_for
 
-        self.styles = text_styles()
+        self.styles = text_styles(check_print(prints))
         style = style or DEFAULT_STYLE
+        if style == "pandoc" and prints == "reference":
+            raise CqfactsError("the pandoc style is a citation only, with no reference entry; choose another "
+                               "--style, or write the bibliography with 'cqfacts bib'")
         if style not in self.styles:
             raise CqfactsError(f"pick cites in a text style; choose --style {', '.join(self.styles)} "
                                f"(for {style!r} files use 'cqfacts cite ID --style {style}')")
-        self.base, self.pool, self.style, self.prints = base, pool, style, check_print(prints)
+        self.base, self.pool, self.style, self.prints = base, pool, style, prints
         if prints == "pandoc":
             from cqfacts.citation import check_style
 
@@ -117,7 +122,16 @@ class Picker:
             singles = [replace(result, citations=[], references=[r]) for r in result.references]
             return "\n".join(as_text(one, _REFERENCE, "text") for one in singles)
         parts = _QUOTE if prints == "quote" else _IN_TEXT
-        return "\n".join(as_text(replace(result, citations=[c]), parts, "text") for c in result.citations)
+        if prints == "pandoc":  # as `cite --style pandoc` prints it: one citation for all, [@a, paras. 3, 5]
+            return as_text(result, parts, "text")
+        return "\n".join(as_text(self._one(result, c), parts, "text") for c in result.citations)
+
+    @staticmethod
+    def _one(result: Citations, citation: FactCitation) -> Citations:
+        """The citations of several facts cut down to one of them, numbered as among them all."""
+        if getattr(result, "combined", None) is not None:  # pandoc: that fact's own [@key, para. N]
+            return replace(result, citations=[citation], combined=citation.in_text)
+        return replace(result, citations=[citation])
 
     def preview(self, fact: Fact) -> str:
         """The citation the preview shows for a fact: what Enter prints for it (for ids and JSON, the quote)."""
