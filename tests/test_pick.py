@@ -296,3 +296,9 @@ def test_pandoc_prints_one_citation_for_the_marked_facts_and_cycles_with_the_sty
     assert blocks(quoted.stdout) == alone
     refused = pick("--style", "pandoc", "--print", "reference", steps=[])
     assert refused.exit_code == 2 and "the pandoc style is a citation only" in refused.stderr
+
+
+def test_ctrl_n_and_ctrl_p_move_as_down_and_up(pick):
+    found = ranked("satellites")
+    pick("satellites", steps=["ctrl+n", "ctrl+n", LOOK, "ctrl+p", LOOK])
+    assert [s["highlighted"] for s in pick.seen] == [found[2], found[1]]

@@ -64,6 +64,10 @@ class Picker:
         from cqfacts.search import index_for
 
         self.styles = text_styles(check_print(prints))
+        if prints == "pandoc":
+            from cqfacts.citation import check_style
+
+            check_style("pandoc")
         style = style or DEFAULT_STYLE
         if style == "pandoc" and prints == "reference":
             raise CqfactsError("the pandoc style is a citation only, with no reference entry; choose another "
@@ -72,10 +76,6 @@ class Picker:
             raise CqfactsError(f"pick cites in a text style; choose --style {', '.join(self.styles)} "
                                f"(for {style!r} files use 'cqfacts cite ID --style {style}')")
         self.base, self.pool, self.style, self.prints = base, pool, style, prints
-        if prints == "pandoc":
-            from cqfacts.citation import check_style
-
-            check_style("pandoc")
         self.size = len(base.facts) if pool is None else len(pool)
         self._unranked: list[Fact] | None = None
         index_for(base)  # filtered or not, words weigh by their rarity in the whole base, as in `search`
@@ -105,7 +105,8 @@ class Picker:
 
     def output(self, facts: list[Fact], prints: str | None = None) -> str:
         """What Enter prints for the chosen facts: one block each, blocks apart by a blank line (so each is
-        a paragraph in Markdown), references once per source; ids one a line, JSON as `cite --json`."""
+        a paragraph in Markdown), references once per source; ids one a line, JSON as `cite --json`, and
+        pandoc as `cite --style pandoc`, one citation for all."""
         from cqfacts.citation.printing import as_json_rows, as_text
 
         prints = prints or self.prints
