@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from conftest import run
+from cqfacts.cli.app import COMMANDS
 from test_startup import loaded
 
 OTHER_COMMANDS = [
@@ -21,6 +22,11 @@ OTHER_COMMANDS = [
 def test_no_other_command_imports_textual(args):
     modules, _ = loaded(*args)
     assert "textual" not in modules and "typer" in modules
+
+
+@pytest.mark.parametrize("name", sorted(set(COMMANDS) - {"pick"}))
+def test_no_other_command_module_imports_textual(name):
+    assert "textual" not in loaded(name, "--help")[0]
 
 
 @pytest.mark.parametrize("args", [["pick", "--help"], ["pick", "--shell", "bash"]], ids=" ".join)
