@@ -9,12 +9,13 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cqfacts.checker import References, check_document, cross_check
 from cqfacts.errors import CqfactsError, FactBaseError, Problem
 from cqfacts.model import FactBase
-from cqfacts.toml_text import parse_document
+
+if TYPE_CHECKING:  # parsing and checking are imported where a file is read: a cached run reads none
+    from cqfacts.checker import References
 
 ENV_FACTS = "CQFACTS_FACTS"
 
@@ -116,6 +117,8 @@ def read_document(path: Path, streams: bool = False) -> tuple[str, dict[str, Any
         raw = read_bytes(path, streams)
     except OSError as exc:
         return "", None, [Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}")]
+    from cqfacts.toml_text import parse_document
+
     return parse_document(str(path), raw)
 
 
@@ -136,6 +139,8 @@ def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, An
     text, data, problems = read_document(file, streams=streams)
     if data is None:
         return {}, [], problems
+    from cqfacts.checker import check_document
+
     items, refs, doc_problems = check_document(str(file), text, data)
     return items, refs, problems + doc_problems
 
@@ -196,6 +201,8 @@ def _merge(files: list[Path], named: bool,
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
                     files=tuple(str(f) for f in files))
+    from cqfacts.checker import cross_check
+
     problems += cross_check(base, refs, broken)
     return base, problems
 

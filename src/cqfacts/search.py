@@ -25,9 +25,9 @@ import gc
 import math
 import weakref
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from cqfacts.lazy import field, record
 from cqfacts.normalize import SCALES, cjk_grams, fold, is_cjk, number_term, stem, terms, tokens
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ where which while who whom why will with would you your
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """Why a fact matched: which query word, in which field, how (exact, alias, stem, prefix, typo), on which term."""
 
@@ -84,7 +84,7 @@ class Match:
         return f"{target} ({self.how}) in {self.field}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     fact: Fact
     score: float
@@ -96,7 +96,7 @@ class Hit:
         return frozenset(m.term for m in self.matches)
 
 
-@dataclass
+@record
 class SearchIndex:
     """Everything search needs about one fact base, as plain data (picklable, cacheable).
 
@@ -205,7 +205,7 @@ def _build(base: FactBase, facts: list[Fact]) -> SearchIndex:
 
 # --- Queries ---------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QueryWord:
     """A word of the query: its text, its kind (word, number, code, cjk) and values it also stands for."""
 
@@ -245,7 +245,7 @@ def _scaled(number: str, scale: str) -> str:
         number_term(float(number) * 10**shift)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Candidate:
     term: str
     how: str
