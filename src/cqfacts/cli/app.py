@@ -35,6 +35,7 @@ COMMANDS = {
     "verify": "verifying",
     "source": "adding", "paragraphs": "adding", "fact": "adding",
     "export": "exporting",
+    "pick": "picking",
 }
 
 app = typer.Typer(
