@@ -18,7 +18,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import FACTS, Result, run, run_process
-from cqfacts.loader import ID_RE, KINDS, SPECS, load, load_with_problems, tomllib
+from cqfacts.loader import load, load_with_problems
+from cqfacts.spec import ID_RE, KINDS, SPECS
+from cqfacts.toml_text import tomllib
 
 SHIPPED = FACTS.read_bytes()
 SHIPPED_LINES = SHIPPED.decode("utf-8").splitlines(keepends=True)

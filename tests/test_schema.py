@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from conftest import FACTS
-from cqfacts import loader
+from cqfacts import checker
+from cqfacts import spec as rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,18 +48,18 @@ def _strip_description(prop: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in prop.items() if k != "description"}
 
 
-@pytest.mark.parametrize("name", sorted(loader.SPECS))
+@pytest.mark.parametrize("name", sorted(rules.SPECS))
 def test_each_table_has_the_same_keys_and_required_keys(name):
-    spec = loader.SPECS[name]
+    spec = rules.SPECS[name]
     schema = DEFS[name]
     assert set(schema["properties"]) == set(spec), name
     assert set(schema.get("required", [])) == {k for k, f in spec.items() if f.required}, name
     assert schema["additionalProperties"] is False
 
 
-@pytest.mark.parametrize(("name", "key"), [(n, k) for n in sorted(loader.SPECS) for k in loader.SPECS[n]])
+@pytest.mark.parametrize(("name", "key"), [(n, k) for n in sorted(rules.SPECS) for k in rules.SPECS[n]])
 def test_each_key_has_the_same_type(name, key):
-    rule = loader.SPECS[name][key]
+    rule = rules.SPECS[name][key]
     prop = _strip_description(DEFS[name]["properties"][key])
     if rule.kind in KIND_TO_SCHEMA:
         assert prop == KIND_TO_SCHEMA[rule.kind]
@@ -70,7 +71,7 @@ def test_each_key_has_the_same_type(name, key):
     elif rule.kind == "number":
         assert prop == {"type": "number"}
     elif rule.kind == "url":
-        assert prop["type"] == "string" and prop["pattern"] == loader.URL_RE.pattern
+        assert prop["type"] == "string" and prop["pattern"] == rules.URL_RE.pattern
     elif rule.kind == "date":
         assert prop == {"type": "string", "format": "date"}
     elif rule.kind == "date_or_datetime":
@@ -88,11 +89,11 @@ def test_each_key_has_the_same_type(name, key):
 
 
 def test_patterns_match_the_loader():
-    assert DEFS["id"]["pattern"] == loader.ID_RE.pattern
-    assert DEFS["language"]["pattern"] == loader.LANGUAGE_RE.pattern
-    assert DEFS["partial_date"]["pattern"] == loader.PARTIAL_DATE_RE.pattern
-    assert set(SCHEMA["properties"]) == set(loader.TOP_LEVEL)
-    assert SCHEMA["properties"]["schema_version"]["const"] == loader.SCHEMA_VERSION
+    assert DEFS["id"]["pattern"] == rules.ID_RE.pattern
+    assert DEFS["language"]["pattern"] == rules.LANGUAGE_RE.pattern
+    assert DEFS["partial_date"]["pattern"] == rules.PARTIAL_DATE_RE.pattern
+    assert set(SCHEMA["properties"]) == set(rules.TOP_LEVEL)
+    assert SCHEMA["properties"]["schema_version"]["const"] == rules.SCHEMA_VERSION
 
 
 def test_shipped_facts_file_points_editors_at_the_schema_and_validates():
@@ -141,7 +142,7 @@ MUTATIONS = [
 
 def _loader_problems(doc: dict[str, Any]) -> list[str]:
     # The loader reads dates as TOML gives them; these documents only use strings, which it also accepts.
-    _, _, problems = loader.check_document("doc.toml", "", doc)
+    _, _, problems = checker.check_document("doc.toml", "", doc)
     return [p.message for p in problems]
 
 

@@ -56,7 +56,7 @@ _RACY_NS = 2 * 10**9
 _CODE_STRIDE = 1 << 20  # chunk k's field codes start at k * _CODE_STRIDE (a chunk has far fewer fields)
 _STALE_TEMP_SECONDS = 3600
 # The modules whose code decides what a cache holds: when one changes, caches are rebuilt.
-_CODE = ("cache.py", "model.py", "loader.py", "search.py", "normalize.py")
+_CODE = ("cache.py", "model.py", "loader.py", "spec.py", "toml_text.py", "checker.py", "search.py", "normalize.py")
 
 
 class CacheUnusable(Exception):

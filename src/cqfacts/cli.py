@@ -132,7 +132,7 @@ def complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
 
 
 def complete_kind(incomplete: str) -> list[str]:
-    from cqfacts.loader import KINDS
+    from cqfacts.spec import KINDS
 
     return [k for k in KINDS if k.startswith(incomplete)]
 
@@ -186,7 +186,7 @@ def load_base(facts: Path | None = None) -> FactBase:
 
 def _select(base: FactBase, tag: list[str] | None, kind: list[str] | None, year: list[int] | None,
             source: list[str] | None, entity: list[str] | None) -> list[Fact]:
-    from cqfacts.loader import KINDS
+    from cqfacts.spec import KINDS
 
     for k in kind or ():
         if k not in KINDS:

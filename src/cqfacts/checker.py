@@ -1,0 +1,294 @@
+"""Checking parsed fact files against the format (``spec``): every problem with its file and line, none skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import reprlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cqfacts.errors import Problem, closest
+from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker
+from cqfacts.spec import (
+    ID_RE,
+    LANGUAGE_RE,
+    PARTIAL_DATE_RE,
+    SCHEMA_VERSION,
+    SECTION_OF,
+    SPECS,
+    TOP_LEVEL,
+    URL_RE,
+    Field,
+)
+from cqfacts.toml_text import LineIndex, line_index
+
+
+@dataclass
+class _Checker:
+    file: str
+    lines: LineIndex
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, line: int, item: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, item, message))
+
+    def table(self, spec_name: str, data: Any, item: str, path: tuple[str, ...], line: int,
+              label: str = "") -> dict[str, Any] | None:
+        """Check one table against its spec; return the converted values, or None when unusable."""
+        where = f"{label} " if label else ""
+        if not isinstance(data, dict):
+            self.add(line, item, f"{where}must be a table, not {_type_name(data)}")
+            return None
+        spec = SPECS[spec_name]
+        key_lines = self.lines.keys.get(path, {})
+        values: dict[str, Any] = {}
+        ok = True
+        for key, value in data.items():
+            key_line = key_lines.get(key, line)
+            if key not in spec:
+                self.add(key_line, item, f"unknown key {where.strip() + '.' if where else ''}{_shown(key)}"
+                         f"{_did_you_mean(key, spec)}")
+                ok = False
+                continue
+            converted = self.value(spec[key], value, item, (*path, key), key_line, f"{label}.{key}" if label else key)
+            if converted is _INVALID:
+                ok = False
+            else:
+                values[key] = converted
+        for key, rule in spec.items():
+            if rule.required and key not in data:
+                self.add(line, item, f"missing required key {(label + '.') if label else ''}{_shown(key)}")
+                ok = False
+        return values if ok else None
+
+    def value(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        def bad(message: str) -> Any:
+            self.add(line, item, f"{key}: {message}")
+            return _INVALID
+
+        kind = rule.kind
+        if kind in ("text", "id", "language", "partial_date", "url", "enum"):
+            if not isinstance(value, str):
+                return bad(f"must be a string, not {_type_name(value)}")
+            if not value.strip():
+                return bad("must not be empty")
+            if kind == "id" and not ID_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not a valid id (lower-case letters, digits and hyphens)")
+            if kind == "language" and not LANGUAGE_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not a language tag such as 'en' or 'zh'")
+            if kind == "url" and not URL_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not an http(s) URL")
+            if kind == "enum" and value not in rule.choices:
+                choices = ", ".join(rule.choices)
+                return bad(f"{_shown(value)} is not one of {choices}{_did_you_mean(value, rule.choices)}")
+            if kind == "partial_date":
+                problem = _partial_date_problem(value)
+                if problem:
+                    return bad(problem)
+            return value
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return bad(f"must be a whole number, not {_type_name(value)}")
+            if rule.minimum is not None and value < rule.minimum:
+                return bad(f"must be at least {rule.minimum}")
+            return value
+        if kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return bad(f"must be a number, not {_type_name(value)}")
+            if value != value or value in (float("inf"), float("-inf")):
+                return bad("must be a finite number")
+            return value
+        if kind in ("date", "date_or_datetime"):
+            return self.date(value, kind == "date_or_datetime", bad)
+        if kind in ("text_list", "id_list"):
+            if not isinstance(value, list):
+                return bad(f"must be a list of strings, not {_type_name(value)}")
+            element = Field("id" if kind == "id_list" else "text")
+            items = [self.value(element, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
+            return _INVALID if any(v is _INVALID for v in items) else tuple(items)
+        if kind == "table":
+            out = self.table(rule.table, value, item, path, line, key)
+            return _INVALID if out is None else out
+        if kind == "table_list":
+            if not isinstance(value, list):
+                return bad(f"must be a list of tables, not {_type_name(value)}")
+            if len(value) < rule.min_items:
+                return bad(f"must have at least {rule.min_items} entr{'y' if rule.min_items == 1 else 'ies'}")
+            items = [self.table(rule.table, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
+            return _INVALID if any(v is None for v in items) else tuple(items)
+        raise AssertionError(f"unknown field kind {kind}")  # pragma: no cover
+
+    @staticmethod
+    def date(value: Any, allow_datetime: bool, bad: Callable[[str], Any]) -> Any:
+        if isinstance(value, dt.datetime):
+            if allow_datetime:
+                return value
+            return bad("must be a date (YYYY-MM-DD), not a date-time")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value) if len(value) == 10 else bad(
+                    f"{_shown(value)} is not a date; write YYYY-MM-DD")
+            except ValueError:
+                return bad(f"{_shown(value)} is not a valid date; write YYYY-MM-DD")
+        return bad(f"must be a date (YYYY-MM-DD), not {_type_name(value)}")
+
+
+_INVALID = object()
+
+
+def _partial_date_problem(value: str) -> str | None:
+    if not PARTIAL_DATE_RE.fullmatch(value):
+        return (f"{_shown(value)} is not a year, month or day (YYYY, YYYY-MM, YYYY-MM-DD)"
+                " or a range of two joined by '/'")
+    ends = value.split("/")
+    for part in ends:
+        try:
+            if len(part) == 7:
+                dt.date.fromisoformat(part + "-01")
+            elif len(part) == 10:
+                dt.date.fromisoformat(part)
+        except ValueError:
+            return f"{_shown(value)} is not a valid date"
+    if len(ends) == 2 and ends[1] < ends[0][: len(ends[1])]:
+        return f"{_shown(value)} ends before it starts"
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return "a date/time"
+    return {int: "a whole number", float: "a number", str: "a string"}.get(type(value), type(value).__name__)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 60, 60, 4, 4
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it, cut short: a 50 MB string must not make a 50 MB error line."""
+    return _REPR.repr(value)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = closest(word, choices)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _author(values: dict[str, Any], checker: _Checker, item: str, line: int) -> Author | None:
+    if "organization" in values and ("family" in values or "given" in values):
+        checker.add(line, item, "authors: an author is an organization or a person (family, given), not both")
+        return None
+    if "organization" not in values and "family" not in values:
+        checker.add(line, item, "authors: give organization = \"...\" or family = \"...\" (and given)")
+        return None
+    return Author(**values)
+
+
+def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, checker: _Checker) -> Any:
+    item = item_id if section == "facts" else f"{section}.{item_id}"
+    if section == "sources":
+        authors = [_author(a, checker, item, origin.line_of("authors")) for a in values.pop("authors")]
+        if any(a is None for a in authors):
+            return None
+        return Source(id=item_id, authors=tuple(authors), origin=origin, **values)  # type: ignore[arg-type]
+    if section == "entities":
+        values["aliases"] = tuple(values.get("aliases", ()))
+        return Entity(id=item_id, origin=origin, **values)
+    speaker = values.pop("speaker", None)
+    figures = tuple(
+        Figure(**{**f, "baseline": Quantity(**f["baseline"]) if "baseline" in f else None})
+        for f in values.pop("figures", ())
+    )
+    return Fact(id=item_id, origin=origin, speaker=Speaker(**speaker) if speaker else None,
+                figures=figures, **values)
+
+
+@dataclass(frozen=True)
+class References:
+    """What a fact table names (read from the raw table, so a fact with other problems is checked too)."""
+
+    fact_id: str
+    origin: Origin
+    source: str | None
+    entities: tuple[str, ...]
+
+
+def check_document(file: str, text: str, data: dict[str, Any]
+                   ) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
+    """Validate one parsed file; return its valid items by section, the facts' references, and its problems."""
+    checker = _Checker(file, line_index(text))
+    items: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
+    refs: list[References] = []
+    top_keys = checker.lines.keys.get((), {})
+    for key in data:
+        if key not in TOP_LEVEL:
+            line = top_keys.get(key) or checker.lines.tables.get((key,), 0) or _first_table_line(checker.lines, key)
+            checker.add(line, "", f"unknown top-level key {_shown(key)}{_did_you_mean(key, TOP_LEVEL)};"
+                        " expected schema_version, [sources.ID], [entities.ID], [facts.ID]")
+    version = data.get("schema_version")
+    if version is None:
+        checker.add(1, "", f"missing schema_version; add 'schema_version = {SCHEMA_VERSION}' at the top")
+    elif version != SCHEMA_VERSION or isinstance(version, bool):
+        checker.add(top_keys.get("schema_version", 1), "",
+                    f"schema_version {_shown(version)} is not supported; this cqfacts reads version {SCHEMA_VERSION}")
+    for section, spec_name in SECTION_OF.items():
+        table = data.get(section)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            checker.add(top_keys.get(section, 0), "", f"{section} must be tables like [{section}.ID]")
+            continue
+        for item_id, body in table.items():
+            path = (section, item_id)
+            origin = checker.lines.origin(file, path)
+            if not ID_RE.fullmatch(item_id):
+                shown = _shown(item_id)
+                checker.add(origin.line, shown if section == "facts" else f"{section}.{shown}",
+                            "is not a valid id: use lower-case letters, digits and hyphens")
+                continue
+            item = item_id if section == "facts" else f"{section}.{item_id}"
+            if section == "facts" and isinstance(body, dict):
+                source, entities = body.get("source"), body.get("entities")
+                refs.append(References(
+                    item_id, origin, source if isinstance(source, str) and ID_RE.fullmatch(source) else None,
+                    tuple(e for e in entities if isinstance(e, str) and ID_RE.fullmatch(e))
+                    if isinstance(entities, list) else ()))
+            values = checker.table(spec_name, body, item, path, origin.line)
+            if values is None:
+                continue
+            built = _build(section, item_id, values, origin, checker)
+            if built is not None:
+                items[section][item_id] = built
+    return items, refs, checker.problems
+
+
+def _first_table_line(lines: LineIndex, key: str) -> int:
+    return min((line for path, line in lines.tables.items() if path[:1] == (key,)), default=0)
+
+
+
+def cross_check(base: FactBase, refs: list[References]) -> list[Problem]:
+    """References between items: each fact's source and entities must exist."""
+    problems: list[Problem] = []
+    for ref in refs:
+        origin = ref.origin
+        if ref.source is not None and ref.source not in base.sources:
+            hint = _did_you_mean(ref.source, base.sources)
+            problems.append(Problem(origin.file, origin.line_of("source"), ref.fact_id,
+                                    f"source {_shown(ref.source)} is not defined{hint};"
+                                    " add a [sources.ID] table or fix the id"))
+        for entity in ref.entities:
+            if entity not in base.entities:
+                problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
+                                        f"entity {_shown(entity)} is not defined{_did_you_mean(entity, base.entities)};"
+                                        " add an [entities.ID] table or fix the id"))
+    return problems
