@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cqfacts.errors import Problem, closest
-from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker
+from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
 from cqfacts.spec import (
     ID_RE,
     LANGUAGE_RE,
@@ -203,6 +203,8 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
     if section == "entities":
         values["aliases"] = tuple(values.get("aliases", ()))
         return Entity(id=item_id, origin=origin, **values)
+    if section == "terms":
+        return Term(id=item_id, origin=origin, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
     speaker = values.pop("speaker", None)
     figures = tuple(
         Figure(**{**f, "baseline": Quantity(**f["baseline"]) if "baseline" in f else None})
@@ -226,14 +228,14 @@ def check_document(file: str, text: str, data: dict[str, Any]
                    ) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
     """Validate one parsed file; return its valid items by section, the facts' references, and its problems."""
     checker = _Checker(file, line_index(text))
-    items: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
+    items: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
     refs: list[References] = []
     top_keys = checker.lines.keys.get((), {})
     for key in data:
         if key not in TOP_LEVEL:
             line = top_keys.get(key) or checker.lines.tables.get((key,), 0) or _first_table_line(checker.lines, key)
             checker.add(line, "", f"unknown top-level key {_shown(key)}{_did_you_mean(key, TOP_LEVEL)};"
-                        " expected schema_version, [sources.ID], [entities.ID], [facts.ID]")
+                        " expected schema_version, [sources.ID], [entities.ID], [facts.ID], [terms.ID]")
     version = data.get("schema_version")
     if version is None:
         checker.add(1, "", f"missing schema_version; add 'schema_version = {SCHEMA_VERSION}' at the top")
@@ -291,4 +293,43 @@ def cross_check(base: FactBase, refs: list[References]) -> list[Problem]:
                 problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
                                         f"entity {_shown(entity)} is not defined{_did_you_mean(entity, base.entities)};"
                                         " add an [entities.ID] table or fix the id"))
+    return problems
+
+
+def check_terms(base: FactBase) -> list[Problem]:
+    """The terms table: links name known terms (narrower: or entities), no term is below itself, and no
+    name (as search compares names: 'EVs' is 'EV') belongs to two terms or has nothing to search by."""
+    from cqfacts.concepts import below_of, key
+
+    problems: list[Problem] = []
+    owners: dict[tuple[str, ...], Term] = {}
+    for term in base.terms.values():
+        origin = term.origin or Origin("", 0)
+        item = f"terms.{term.id}"
+
+        def add(key_name: str, message: str, origin: Origin = origin, item: str = item) -> None:
+            problems.append(Problem(origin.file, origin.line_of(key_name), item, message))
+
+        for link in term.broader:
+            if link not in base.terms:
+                add("broader", f"broader: term {_shown(link)} is not defined{_did_you_mean(link, base.terms)};"
+                    " add a [terms.ID] table or fix the id")
+        for link in term.narrower:
+            if link not in base.terms and link not in base.entities:
+                add("narrower", f"narrower: {_shown(link)} is neither a term nor an entity"
+                    f"{_did_you_mean(link, [*base.terms, *base.entities])}; fix the id or add the table")
+        if term.id in below_of(base, term.id):
+            add("broader" if term.broader else "narrower",
+                "is below itself through its broader/narrower links; remove a link of the circle")
+        for name in term.names:
+            name_key = key(name)
+            key_name = "preferred" if name == term.preferred else "variants"
+            if not name_key:
+                add(key_name, f"{key_name}: {_shown(name)} has no word, number or Chinese to search by")
+                continue
+            owner = owners.setdefault(name_key, term)
+            if owner is not term:
+                where = f"{owner.origin.file}:{owner.origin.line}" if owner.origin else owner.id
+                add(key_name, f"{key_name}: {_shown(name)} is already a name of terms.{owner.id} ({where}); "
+                    "a name belongs to one concept: remove it from one of the two")
     return problems

@@ -120,7 +120,7 @@ def build(base: FactBase) -> Thesaurus:
     thesaurus = Thesaurus(phrases, chinese, frozenset(words), longest=max((len(k) for k in phrases), default=1))
     for term in base.terms.values():
         expansion = [(SYNONYM, name, needs(name)) for name in term.names]
-        for below in sorted(below_of(base, term.id)):
+        for below in sorted(below_of(base, term.id) - {term.id}):
             names = base.terms[below].names if below in base.terms else \
                 base.entities[below].names if below in base.entities else ()
             expansion += [(BROADER, name, needs(name)) for name in names]
@@ -136,12 +136,12 @@ def narrower_of(base: FactBase, term_id: str) -> set[str]:
 
 
 def below_of(base: FactBase, term_id: str) -> set[str]:
-    """Every id below a term, at any depth (a cycle ends where it comes back)."""
+    """Every id below a term, at any depth (the term itself too when its links run in a circle)."""
     seen: set[str] = set()
     todo = [term_id]
     while todo:
         for below in narrower_of(base, todo.pop()):
-            if below not in seen and below != term_id:
+            if below not in seen:
                 seen.add(below)
                 todo.append(below)
     return seen

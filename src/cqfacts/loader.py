@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from cqfacts.checker import References, check_document, cross_check
+from cqfacts.checker import References, check_document, check_terms, cross_check
 from cqfacts.errors import CqfactsError, FactBaseError, Problem
 from cqfacts.model import FactBase
+from cqfacts.spec import SECTION_OF
 from cqfacts.toml_text import parse_document
 
 ENV_FACTS = "CQFACTS_FACTS"
@@ -117,7 +118,7 @@ def load_with_problems(path: str | os.PathLike[str] | None = None,
     files = fact_files(resolved)
     named = files == [resolved]  # a file named on purpose may be a pipe: --facts /dev/stdin, --facts <(...)
     problems: list[Problem] = []
-    merged: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
+    merged: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
     refs: list[References] = []
     for file, (items, doc_refs, doc_problems) in zip(files, map_files(read_file, files, [named] * len(files)),
                                                      strict=True):
@@ -133,7 +134,7 @@ def load_with_problems(path: str | os.PathLike[str] | None = None,
                     continue
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
-                    files=tuple(str(f) for f in files))
-    problems += cross_check(base, refs)
+                    files=tuple(str(f) for f in files), terms=merged["terms"])
+    problems += cross_check(base, refs) + check_terms(base)
     return base, problems
 
