@@ -6,8 +6,9 @@ query words that is one of a concept's names also looks for the concept's other 
 match) and for the names of every concept or entity below it (a ``broader`` match: "Europe" finds
 Germany). A name of several words matches a fact that has all of them; stop words in a name are not needed.
 
-Names are compared by ``key``: folded words as stems, a short plural without its s ("EVs" is "EV"), numbers
-and codes as they are, a Chinese run whole. Inside a Chinese query, names are found as substrings.
+Names are compared by ``key``: folded words without their inflections, a short plural without its s
+("EVs" is "EV"), numbers and codes as they are, a Chinese run whole. Inside a Chinese query, names are
+found as substrings.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cqfacts.normalize import cjk_grams, fold, stem, tokens
+from cqfacts.normalize import cjk_grams, fold, lemma, tokens
 from cqfacts.query import STOP_WORDS, QueryWord, Span
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ SYNONYM, BROADER = "synonym", "broader"
 
 
 def key_word(word: str) -> str:
-    """A folded word as concepts compare it: its stem; a short word also loses a plural s ("evs" is "ev")."""
-    root = stem(word)
+    """A folded word as concepts compare it: without its inflection; a short word also loses a plural s
+    ("evs" is "ev")."""
+    root = lemma(word)
     if root == word and len(word) >= 3 and word.endswith("s") and not word.endswith("ss") and word.isalpha():
         return word[:-1]
     return root

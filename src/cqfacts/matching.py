@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cqfacts.normalize import stem
+from cqfacts.normalize import lemma, stem
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -68,18 +68,16 @@ def forms(index: SearchIndex, text: str, is_word: bool) -> list[str]:
     # A stem is a prefix of its word, so the words sharing this word's stem are among those it begins.
     found = [t for t in starting_with(index, root) if stem(t) == root]
     if is_word:  # a longer word that merely begins with a whole word is another word, unless an inflection
-        lemma = _lemma(text)
-        found = [t for t in found if not t.startswith(text) or t == text or _lemma(t) == lemma]
+        own = lemma(text)
+        found = [t for t in found if not t.startswith(text) or t == text or lemma(t) == own]
     return found
 
 
-def _lemma(word: str) -> str:
-    """A word without its inflection (plural, past, -ing) and final e: 'produced' and 'produce' alike."""
-    for ending, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(ending) and len(word) - len(ending) >= 3 and not (ending == "s" and word.endswith("ss")):
-            word = word[: -len(ending)] + replacement
-            break
-    return word.rstrip("e") if len(word) > 3 else word
+def inflections(index: SearchIndex, text: str) -> list[str]:
+    """The vocabulary's inflections of a word, itself included: 'vehicle' → vehicle, vehicles; never
+    'party' for 'parts' (a name of the terms table says which words it means)."""
+    own = lemma(text)
+    return [t for t in starting_with(index, own[:-1] if len(own) > 3 else own) if lemma(t) == own]
 
 
 def starting_with(index: SearchIndex, start: str) -> list[str]:
@@ -110,7 +108,7 @@ def facts_with(index: SearchIndex, needs: tuple[str, ...]) -> dict[int, tuple[fl
     postings = index.postings
     per_need = []  # per term of the name: its place in the name and its forms' postings
     for place, need in enumerate(needs):
-        found = [t for t in (forms(index, need, True) if need.isascii() and need.isalpha() else [need])
+        found = [t for t in (inflections(index, need) if need.isascii() and need.isalpha() else [need])
                  if t in postings]
         if not found:
             return {}

@@ -9,9 +9,10 @@ runs as character bigrams and unigrams (Chinese has no spaces, so ``天目`` mus
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Curly and typographic quotes, primes and dashes people paste from documents and web pages.
 _STRAIGHTEN = str.maketrans({
@@ -42,6 +43,7 @@ _TERM_RE = re.compile(
 )
 _COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _CJK_RE = re.compile(f"[{_CJK}]")
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 # A word as written in the original text, for highlighting: numbers with their separators, and words
 # with an apostrophe ("Chongqing’s").
 _RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -52,10 +54,13 @@ SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "b
 
 
 def fold(text: str) -> str:
-    """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike."""
+    """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike, and so do
+    traditional and simplified Chinese ('長安汽車' and '长安汽车')."""
     if not text.isascii():
         text = _FORMAT_RE.sub("", _DIGIT_GROUP_RE.sub("", text))  # NFKC would turn thin spaces into spaces
         text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
+        if _HAN_RE.search(text):
+            text = simplified(text)
     text = text.casefold()
     if not text.isascii():  # accents: decompose, drop the combining marks, compose again
         decomposed = unicodedata.normalize("NFD", text)
@@ -63,6 +68,21 @@ def fold(text: str) -> str:
         text = text.translate(_STRAIGHTEN)
     text = _DIGIT_GROUP_RE.sub("", text)
     return _SPACES_RE.sub(" ", text).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified() -> Callable[[str], str]:
+    # OpenCC (imported here: only text with Chinese characters needs it) converts by phrase as well as by
+    # character, with the dictionaries Chinese input methods and Wikipedia use: a hand-made table would
+    # know a few hundred characters and none of the one-to-many cases.
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def simplified(text: str) -> str:
+    """Chinese text in simplified characters (OpenCC's traditional-to-simplified conversion)."""
+    return _to_simplified()(text)
 
 
 def number_term(value: float | int) -> str:
@@ -135,6 +155,16 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
             return word[: -len(suffix)]
     return word
+
+
+def lemma(word: str) -> str:
+    """A folded word without its inflection (plural, past, -ing) and final e: 'produced' and 'produce' alike,
+    'customs' and 'customer' not (``stem`` is cruder: it also strips derivations)."""
+    for ending, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and not (ending == "s" and word.endswith("ss")):
+            word = word[: -len(ending)] + replacement
+            break
+    return word.rstrip("e") if len(word) > 3 else word
 
 
 def word_spans(text: str, wanted: set[str] | frozenset[str]) -> Iterator[tuple[int, int]]:
