@@ -43,7 +43,9 @@ def test_each_command_help_leads_with_an_example(command):
 
 
 def test_every_command_help_has_an_example():
-    from cqfacts.cli import app
+    from cqfacts.cli import register
+
+    app = register()
 
     for info in app.registered_commands:
         assert f"Example: cqfacts {info.name}" in run(info.name, "--help").stdout, info.name
@@ -220,7 +222,7 @@ def test_completion_from_a_missing_or_broken_base_offers_nothing_quietly(tmp_pat
 
 def test_style_names_complete_for_the_cite_command():
     from cqfacts.citation import STYLE_NAMES as CITATION_STYLES
-    from cqfacts.cli import complete_style
+    from cqfacts.cli.options import complete_style
 
     assert complete_style("chi") == ["chicago", "chicago-author-date"]
     assert complete_style("") == list(CITATION_STYLES)

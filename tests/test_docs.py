@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-from cqfacts.cli import app
+from cqfacts.cli import register
+
+app = register()
 
 README = (REPO / "README.md").read_text("utf-8")
 

@@ -30,7 +30,7 @@ def test_wheel_holds_the_fact_base_and_schemas(wheel):
         assert "cqfacts/data/facts.toml" in names
         assert zf.read("cqfacts/data/facts.toml") == FACTS.read_bytes()
         assert "cqfacts/schema/facts.schema.json" in names
-        assert "cqfacts/cli.py" in names
+        assert "cqfacts/cli/app.py" in names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "cqfacts = cqfacts.__main__:main" in zf.read(entry_points).decode()
 

@@ -19,9 +19,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.write(f"cqfacts {__version__}\n")
             sys.stdout.flush()
         except BrokenPipeError:  # as the CLI does: the reader went away, exit quietly
-            from cqfacts.cli import _quiet_broken_pipe
+            from cqfacts.cli.app import quiet_broken_pipe
 
-            _quiet_broken_pipe()
+            quiet_broken_pipe()
         sys.exit(0)
     # Importing the CLI makes some 100,000 objects that live as long as the process: the cyclic garbage
     # collector would walk them again and again while they are made, and after (4 ms of a 90 ms run).

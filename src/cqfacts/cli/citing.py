@@ -1,0 +1,72 @@
+"""Citing facts: ``cite``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cqfacts.cli.app import SETTINGS, app
+from cqfacts.cli.options import FactsOption, JsonOption, complete_fact_id, complete_style, load_base, require_fact
+from cqfacts.errors import CqfactsError
+
+
+@app.command("cite")
+def cite_command(
+    ids: Annotated[list[str], typer.Argument(help="One or more fact ids.", show_default=False, metavar="ID...",
+                                             autocompletion=complete_fact_id)],
+    style: Annotated[str, typer.Option(
+        "--style", "-s", envvar="CQFACTS_STYLE", show_envvar=True, autocompletion=complete_style,
+        help="apa, mla, chicago (notes and bibliography), chicago-author-date, harvard, ieee; "
+             "or a file format: bibtex, biblatex, ris, csl-json.")] = "apa",
+    quote: Annotated[bool | None, typer.Option(
+        "--quote/--no-quote", help="Print the quotation. [default: yes, unless --in-text or --reference picks]",
+        show_default=False)] = None,
+    in_text: Annotated[bool, typer.Option("--in-text", help="Print the in-text citation (Chicago: the note).")] = False,
+    reference: Annotated[bool, typer.Option("--reference", help="Print the reference entry.")] = False,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="text, markdown (*italics*) or html (<i>italics</i>). [default: italics on a "
+                               "terminal, text in a pipe]", show_default=False)] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The source's URL, when the fact base lacks it.",
+                                               show_default=False)] = None,
+    accessed: Annotated[str | None, typer.Option(
+        "--accessed", help="When you read the source: YYYY-MM-DD or 'today'.", show_default=False)] = None,
+    copy: Annotated[bool, typer.Option("--copy", help="Also put the plain-text citation on the clipboard.")] = False,
+    as_json: JsonOption = False,
+    facts: FactsOption = None,
+) -> None:
+    """Quote facts and cite them in a style: quotation, in-text citation and reference entry.
+
+    Example: cqfacts cite nev-production-sales-2023 --style mla
+    """
+    from cqfacts.citation import check_style, cite, parse_accessed
+    from cqfacts.citation.printing import FORMATS, as_json_rows, as_rich_text, as_text
+    from cqfacts.output import isatty
+
+    check_style(style)
+    if fmt is not None and fmt not in FORMATS:
+        raise CqfactsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    base = load_base(facts)
+    found = [require_fact(base, fact_id) for fact_id in ids]
+    result = cite(found, base.sources, style, url=url, accessed=parse_accessed(accessed) if accessed else None)
+    picked = in_text or reference
+    parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
+             "reference": reference or not picked}
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(as_json_rows(result, parts, fmt or "text"), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is None and not result.machine and isatty(sys.stdout):
+        from cqfacts.output import console
+
+        console(color=SETTINGS.color).print(as_rich_text(result, parts), soft_wrap=True)
+    else:
+        sys.stdout.write(as_text(result, parts, fmt or "text"))
+    if copy:
+        from cqfacts.clipboard import copy as copy_to_clipboard
+        from cqfacts.output import notice
+
+        used = copy_to_clipboard(as_text(result, parts, "text"))
+        notice(f"copied to the clipboard with {' and '.join(used)}" if used
+               else "no clipboard found (no terminal, pbcopy, wl-copy, xclip, xsel or clip.exe); nothing copied")
