@@ -2,18 +2,20 @@
 
 How a query is matched (the ideas come from Meilisearch's and Typesense's ranking rules and BM25):
 
-1. The query and every fact are folded the same way (``cqfacts.normalize``) and split into terms.
-2. English stop words are dropped from a query that has other words, so a question is its content words.
-3. Each query word is matched against the index vocabulary: exactly, by word form (a light stem), as a
-   prefix of a longer word (three letters or more), or with a typo allowance that grows with its length
-   (none up to four letters, one up to eight, two beyond). Numbers and codes match only exactly, so
-   ``500000`` never finds ``1,500,000``; a number followed by a scale word (``76.9 billion``) also matches
-   the figure with that value.
+1. The query and every fact are folded the same way (``cqfacts.normalize``) and split into terms;
+   stop words are dropped from a query that has other words (``cqfacts.query``).
+2. Each query word is matched against the index vocabulary: exactly, by word form, as the start of a
+   longer word, or with a typo allowance (``cqfacts.matching``). Numbers and codes match only exactly; a
+   number followed by a scale word (``76.9 billion``) also matches the figure with that value.
+3. Runs of query words that name a concept of the base's terms table also match the concept's other names
+   (synonym) and the names of the concepts and entities below it (broader), a little below the word as
+   typed (``cqfacts.concepts``): query-time expansion over the same index, which a cache stores as it is.
 4. Where a word matched counts: an entity's names and aliases, figures and the speaker weigh most, then
    tags and the fact id, the statement, the quote, the curator's note.
 5. A fact's score (0-100) mixes the share of the query's weight it matched (rarer words weigh more: each
    word's weight is its inverse document frequency) with the share of words it matched. A fact must match
-   at least half of the words. Ties are broken by fewer typos, then by id, so the order is stable.
+   at least half of the words, and a word in more than half of the facts cannot make up that half while
+   the query has other words. Ties are broken by fewer typos, then by id, so the order is stable.
 
 ``build_index`` does all per-base work once and returns plain, picklable data, so a cache can store it;
 ``search(..., facts=subset)`` ranks only a subset (candidates from such a cache) with the base's weights.
