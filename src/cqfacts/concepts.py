@@ -17,7 +17,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cqfacts.normalize import cjk_grams, fold, lemma, tokens
+from cqfacts.normalize import cjk_grams, fold, has_han, lemma, tokens
 from cqfacts.query import STOP_WORDS, QueryWord, Span
 
 if TYPE_CHECKING:
@@ -56,17 +56,50 @@ def needs(name: str) -> tuple[str, ...]:
 
 @dataclass
 class Thesaurus:
-    """The terms table of one base, as search uses it."""
+    """The terms table of one base, as search uses it.
+
+    Names in Chinese characters are read only for a query in Chinese: folding them loads OpenCC, which a
+    query in English should not pay for at start-up. So that an answer never depends on which queries came
+    before, an English query never expands to Chinese names.
+    """
 
     phrases: dict[tuple[str, ...], str]  # the key of each name of a term -> term id
-    chinese: dict[str, str]  # names that are one Chinese run -> term id, for finding them inside a query
     words: frozenset[str] = frozenset()  # every word of every name, folded: words that exist as typed
     expansions: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
     longest: int = 1
+    # Chinese names: (term id, name) of the terms, and (term id, how, name) of what expands to them.
+    pending: tuple[list[tuple[str, str]], list[tuple[str, str, str]]] | None = None
+    chinese: dict[str, str] = field(default_factory=dict)  # a Chinese name -> term id, found inside queries
+    chinese_expansions: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
+
+    def expanded(self, concept: str, chinese: bool) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(synonym or broader, name, the index terms a fact needs for it) of a concept named in a query."""
+        found = self.expansions.get(concept, [])
+        return found + self.chinese_expansions.get(concept, []) if chinese else found
+
+    def read_chinese(self) -> None:
+        """Fold the Chinese names, once (a query in Chinese needs them)."""
+        if self.pending is None:
+            return
+        names, expanding = self.pending
+        self.pending = None
+        for term_id, name in names:
+            k = key(name)
+            if k:
+                self.phrases.setdefault(k, term_id)
+                self.longest = max(self.longest, len(k))
+                if len(k) == 1 and name_tokens(name)[0][0] == "cjk":
+                    self.chinese.setdefault(k[0], term_id)
+        for term_id, how, name in expanding:
+            wanted = needs(name)
+            if wanted:
+                self.chinese_expansions.setdefault(term_id, []).append((how, name, wanted))
 
     def spans(self, sequence: list[tuple[str, str, list[QueryWord]]]) -> tuple[list[Span], set[str]]:
         """The concepts a query's content tokens name, longest names first, and the Chinese pairs to drop
         (a pair across two names found, such as 车出 in 汽车出口, is an artefact of having no spaces)."""
+        if any(kind == "cjk" for kind, _, _ in sequence):
+            self.read_chinese()
         spans: list[Span] = []
         dropped: set[str] = set()
         i = 0
@@ -107,26 +140,31 @@ class Thesaurus:
 
 def build(base: FactBase) -> Thesaurus:
     """The thesaurus of a base's terms table (the loader has checked that no name belongs to two terms)."""
-    phrases: dict[tuple[str, ...], str] = {}
-    chinese: dict[str, str] = {}
+    thesaurus = Thesaurus({})
+    chinese_names: list[tuple[str, str]] = []
+    chinese_expanding: list[tuple[str, str, str]] = []
     words: set[str] = set()
     for term in base.terms.values():
         for name in term.names:
+            if has_han(name):
+                chinese_names.append((term.id, name))
+                continue
             words.update(token for kind, token in tokens(fold(name)) if kind == "word")
             k = key(name)
-            if not k:
-                continue
-            phrases.setdefault(k, term.id)
-            if len(k) == 1 and name_tokens(name)[0][0] == "cjk":
-                chinese.setdefault(k[0], term.id)
-    thesaurus = Thesaurus(phrases, chinese, frozenset(words), longest=max((len(k) for k in phrases), default=1))
+            if k:
+                thesaurus.phrases.setdefault(k, term.id)
+                thesaurus.longest = max(thesaurus.longest, len(k))
     for term in base.terms.values():
-        expansion = [(SYNONYM, name, needs(name)) for name in term.names]
+        expansion = [(SYNONYM, name) for name in term.names]
         for below in sorted(below_of(base, term.id) - {term.id}):
             names = base.terms[below].names if below in base.terms else \
                 base.entities[below].names if below in base.entities else ()
-            expansion += [(BROADER, name, needs(name)) for name in names]
-        thesaurus.expansions[term.id] = [e for e in expansion if e[2]]
+            expansion += [(BROADER, name) for name in names]
+        chinese_expanding += [(term.id, how, name) for how, name in expansion if has_han(name)]
+        latin = [(how, name, needs(name)) for how, name in expansion if not has_han(name)]
+        thesaurus.expansions[term.id] = [e for e in latin if e[2]]
+    thesaurus.words = frozenset(words)
+    thesaurus.pending = (chinese_names, chinese_expanding)
     return thesaurus
 
 

@@ -59,7 +59,7 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = _FORMAT_RE.sub("", _DIGIT_GROUP_RE.sub("", text))  # NFKC would turn thin spaces into spaces
         text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
-        if _HAN_RE.search(text):
+        if has_han(text):
             text = simplified(text)
     text = text.casefold()
     if not text.isascii():  # accents: decompose, drop the combining marks, compose again
@@ -78,6 +78,11 @@ def _to_simplified() -> Callable[[str], str]:
     import opencc
 
     return opencc.OpenCC("t2s").convert
+
+
+def has_han(text: str) -> bool:
+    """Whether text has a Chinese character (what ``fold`` converts to simplified)."""
+    return _HAN_RE.search(text) is not None
 
 
 def simplified(text: str) -> str:

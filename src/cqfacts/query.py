@@ -50,6 +50,7 @@ class Span:
 class Query:
     words: list[QueryWord]
     spans: list[Span] = field(default_factory=list)
+    chinese: bool = False  # the query has Chinese (it may expand to the Chinese names of concepts)
 
 
 def parse_query(query: str) -> list[QueryWord]:
@@ -80,7 +81,7 @@ def parse(query: str, thesaurus: Thesaurus | None = None) -> Query:
     spans, dropped = thesaurus.spans(content) if thesaurus is not None else ([], set())
     found = [w for s in content for w in s[2] if w.text not in dropped]
     words = list({w.text: w for w in reversed(found)}.values())[::-1]
-    return Query(words, spans)
+    return Query(words, spans, any(kind == "cjk" for kind, _, _ in content))
 
 
 def _scaled(number: str, scale: str) -> str:

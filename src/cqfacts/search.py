@@ -285,7 +285,7 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
                     best[n][word.text] = (quality, cand.typos, occurrences, Match(word.text, label, how, cand.term))
     for span in parsed.spans:  # the concepts the query names: their other names, and the concepts below
         assert thesaurus is not None
-        for how, _name, needs in thesaurus.expansions.get(span.concept, ()):
+        for how, _name, needs in thesaurus.expanded(span.concept, parsed.chinese):
             quality = SYNONYM_QUALITY if how == SYNONYM else BROADER_QUALITY
             for n, (weight, occurrences, label, found) in facts_with(index, needs).items():
                 for word_text in span.words:
