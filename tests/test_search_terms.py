@@ -249,28 +249,16 @@ def test_a_large_base_cached_in_sqlite_keeps_its_terms(tmp_path: Path) -> None:
     shutil.rmtree(folder)
 
 
-_PROBE = """
-import sys
-from cqfacts.__main__ import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-sys.stdout.flush()
-print("\\nOPENCC", "opencc" in sys.modules)
-"""
-
 
 @pytest.mark.parametrize(("query", "loads"), [("EVs exported to Germany", False), ("電動車 德國", True)])
-def test_only_a_chinese_query_loads_the_chinese_converter(tmp_path: Path, query: str, loads: bool) -> None:
-    import os
-    import subprocess
+def test_only_a_chinese_query_loads_the_chinese_converter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           query: str, loads: bool) -> None:
+    import test_startup
 
-    env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("CQFACTS_NO_CACHE", None)
-    argv = [sys.executable, "-c", _PROBE, "--facts", str(FACTS), "search", query, "--json"]
-    subprocess.run(argv, capture_output=True, env=env, check=True, timeout=120)  # builds the cache
-    done = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
-    out, _, report = done.stdout.rpartition("\nOPENCC ")
-    assert report.strip() == str(loads), done.stderr
+    monkeypatch.setattr(test_startup, "HEAVY", ("opencc",))
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("--facts", str(FACTS), "search", query, "--json")
+    test_startup.loaded(*args, env=env)  # builds the cache
+    modules, out = test_startup.loaded(*args, env=env)
+    assert modules == ({"opencc"} if loads else set())
     assert '"id": "seres-exports-germany-france"' in out
