@@ -14,6 +14,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
+# Numbers as people write them have one home; search reads the scale words and number terms from here.
+from cqfacts.numbers import SCALES, number_term
+
+__all__ = ["SCALES", "cjk_grams", "fold", "has_han", "is_cjk", "lemma", "number_term", "simplified", "stem", "terms",
+           "tokens", "word_spans"]
+
 # Curly and typographic quotes, primes and dashes people paste from documents and web pages.
 _STRAIGHTEN = str.maketrans({
     **dict.fromkeys("‘’‚‛′‵`´", "'"),
@@ -48,9 +54,6 @@ _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002f
 # with an apostrophe ("Chongqing’s").
 _RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 
-# Scale words after a number, as powers of ten: "76.9 billion" is 76900000000.
-SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9, "trillion": 12,
-          "tn": 12, "万": 4, "亿": 8}
 
 
 def fold(text: str) -> str:
@@ -88,15 +91,6 @@ def has_han(text: str) -> bool:
 def simplified(text: str) -> str:
     """Chinese text in simplified characters (OpenCC's traditional-to-simplified conversion)."""
     return _to_simplified()(text)
-
-
-def number_term(value: float | int) -> str:
-    """A number as a term: integral values without a decimal point, others without trailing zeros."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.12f}".rstrip("0").rstrip(".")
 
 
 def _number(token: str) -> str:
