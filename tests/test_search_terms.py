@@ -11,6 +11,7 @@ import pytest
 
 from conftest import FACTS, REPO, run
 from cqfacts.normalize import fold
+from cqfacts.search import parse_query
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate
@@ -153,6 +154,19 @@ def test_the_shipped_base_finds_nothing_for_nonsense_that_shares_a_common_word()
         assert (result.exit_code, result.json()) == (1, []), query
     result = run("--facts", str(FACTS), "search", "electric vehicle exports", "--json", "--limit", "3")
     assert "lhasa-ong-square-made-in-chongqing" not in [r["id"] for r in result.json()]
+
+
+# --- Numbers in words ----------------------------------------------------------------------------------------
+
+def test_numbers_in_words_match_the_figure_and_explain_says_so(facts: str) -> None:
+    first = explain(facts, "more than twenty thousand vehicles")[0]
+    assert first[0] == {"word": "twenty thousand", "field": "figure", "how": "exact", "term": "20000"}
+    assert explain(facts, "three thousand orders")[0][0]["term"] == "3000"
+    # One number word stays a word too: "one" is also the "one" of names such as "one-bill system".
+    assert [w.text for w in parse_query("one-bill system")] == ["one", "bill", "system"]
+    assert parse_query("one-bill system")[0].also == ("1",)
+    # A share stands for its percent as a fact rounds it.
+    assert parse_query("two-thirds")[0].also == ("66.67", "66.7", "67")
 
 
 # --- check ----------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from cqfacts.numbers import SCALES, number_term
 
 __all__ = ["SCALES", "cjk_grams", "fold", "has_han", "is_cjk", "lemma", "number_term", "simplified", "stem", "terms",
-           "tokens", "word_spans"]
+           "token_spans", "tokens", "word_spans"]
 
 # Curly and typographic quotes, primes and dashes people paste from documents and web pages.
 _STRAIGHTEN = str.maketrans({
@@ -105,10 +105,16 @@ def is_cjk(term: str) -> bool:
 
 def tokens(folded: str) -> Iterator[tuple[str, str]]:
     """(kind, token) pairs of folded text, kind being code, number, cjk or word, in reading order."""
+    for kind, token, _, _ in token_spans(folded):
+        yield kind, token
+
+
+def token_spans(folded: str) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, token, start, end) of each token of folded text: ``tokens`` with where each is."""
     for m in _TERM_RE.finditer(folded):
         kind = m.lastgroup or "word"
         token = m.group()
-        yield kind, _number(token) if kind == "number" else token
+        yield kind, _number(token) if kind == "number" else token, m.start(), m.end()
 
 
 def cjk_grams(run: str) -> list[str]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cqfacts.normalize import SCALES, cjk_grams, fold, number_term, tokens
+from cqfacts.normalize import SCALES, cjk_grams, fold, number_term, token_spans
+from cqfacts.numbers import find_quantities, parse_number
 
 if TYPE_CHECKING:
     from cqfacts.concepts import Thesaurus
@@ -60,11 +61,17 @@ def parse_query(query: str) -> list[QueryWord]:
 
 def parse(query: str, thesaurus: Thesaurus | None = None) -> Query:
     """The query's words and, with a thesaurus, the concepts they name."""
-    raw = list(tokens(fold(query)))
-    found: list[QueryWord] = []
+    folded = fold(query)
+    raw = list(token_spans(folded))
+    numbers = _number_words(folded, raw)
     # Per token of the query: (kind, token, the words it gave), for finding concepts over the token sequence.
     sequence: list[tuple[str, str, list[QueryWord]]] = []
-    for i, (kind, token) in enumerate(raw):
+    for i, (kind, token, _, _) in enumerate(raw):
+        if i in numbers:
+            word = numbers[i]
+            if word is not None:  # the first token of a number in words stands for all of it
+                sequence.append((word.kind, word.text, [word]))
+            continue
         if kind == "cjk":
             grams = [token] if len(token) == 1 else cjk_grams(token)[: len(token) - 1]
             sequence.append((kind, token, [QueryWord(g, "cjk") for g in grams]))
@@ -82,6 +89,37 @@ def parse(query: str, thesaurus: Thesaurus | None = None) -> Query:
     found = [w for s in content for w in s[2] if w.text not in dropped]
     words = list({w.text: w for w in reversed(found)}.values())[::-1]
     return Query(words, spans, any(kind == "cjk" for kind, _, _ in content))
+
+
+def _number_words(folded: str, raw: list[tuple[str, str, int, int]]) -> dict[int, QueryWord | None]:
+    """Numbers written in words (``twenty thousand``, ``two-thirds``, ``a dozen``), read by the one parser
+    of numbers in prose (``cqfacts.numbers``): token number -> the word standing for the whole number at its
+    first token, None at the others. A single word keeps its text and also stands for its value ("one"
+    stays a word: "one-bill system"); a share also stands for its percent as a fact rounds it (66.7)."""
+    if all(kind != "word" for kind, *_ in raw):
+        return {}
+    found: dict[int, QueryWord | None] = {}
+    for amount in find_quantities(folded):
+        if amount.role != "figure":
+            continue
+        tokens_in = [i for i, (_, _, start, end) in enumerate(raw) if start >= amount.start and end <= amount.end]
+        # The number is the longest run of the amount's tokens that reads as a number alone: a comparator
+        # before it and the unit after it ("over", "cars") stay query words.
+        runs = [tokens_in[a:b] for a in range(len(tokens_in)) for b in range(len(tokens_in), a, -1)]
+        inside = max((run for run in runs if parse_number(folded[raw[run[0]][2]:raw[run[-1]][3]]) is not None),
+                     key=len, default=[])
+        if not inside or any(raw[i][0] != "word" for i in inside):
+            continue  # digits are read as they are (with a scale word, by _scaled)
+        value = amount.value
+        values = [number_term(value)] if amount.exact else \
+            list(dict.fromkeys(number_term(round(value, places)) for places in (2, 1, 0)))
+        text = folded[raw[inside[0]][2]:raw[inside[-1]][3]]
+        if len(inside) == 1:
+            found[inside[0]] = QueryWord(text, "word", tuple(values))
+        else:
+            found[inside[0]] = QueryWord(text, "number", tuple(values))
+            found.update(dict.fromkeys(inside[1:]))
+    return found
 
 
 def _scaled(number: str, scale: str) -> str:
