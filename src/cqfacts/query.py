@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cqfacts.normalize import SCALES, cjk_grams, fold, number_term, token_spans
+from cqfacts.number_words import DENOMINATORS, SMALL, WORD_SCALES
 from cqfacts.numbers import find_quantities, parse_number
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ them then there these they this those through to too under until up us very want
 where which while who whom why will with would you your
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# The words a number written in words has one of (the parser's own tables).
+_NUMBER_WORDS = frozenset({*SMALL, *WORD_SCALES, *DENOMINATORS, "hundred", "dozen", "dozens"})
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,8 @@ def _number_words(folded: str, raw: list[tuple[str, str, int, int]]) -> dict[int
     of numbers in prose (``cqfacts.numbers``): token number -> the word standing for the whole number at its
     first token, None at the others. A single word keeps its text and also stands for its value ("one"
     stays a word: "one-bill system"); a share also stands for its percent as a fact rounds it (66.7)."""
-    if all(kind != "word" for kind, *_ in raw):
-        return {}
+    if not any(kind == "word" and token in _NUMBER_WORDS for kind, token, _, _ in raw):
+        return {}  # most queries have no number word: the parser's full reading is not needed
     found: dict[int, QueryWord | None] = {}
     for amount in find_quantities(folded):
         if amount.role != "figure":
