@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -117,6 +118,7 @@ def test_a_synonym_weighs_a_little_below_the_word_as_typed(facts: str) -> None:
 
 def test_chinese_in_traditional_characters_reaches_the_concept(facts: str) -> None:
     assert fold("新能源汽車") == "新能源汽车"
+    assert fold("長安 \ud800") == "长安 \ud800"  # a lone surrogate (from argv) never reaches OpenCC
     for query in ("新能源汽车", "新能源汽車", "新能源汽車 德國 歐洲"):
         result = search(facts, query, "--json")
         assert [r["id"] for r in result.json()][:1] == ["seres-germany"], query
@@ -231,6 +233,7 @@ def test_check_names_every_problem_of_the_table_with_its_line(tmp_path: Path) ->
 def test_the_shipped_terms_table_is_valid_and_curated_by_topic() -> None:
     result = run("--facts", str(FACTS), "check")
     assert result.exit_code == 0, result.stdout
+    assert re.search(r"ok: \d+ facts, 1 sources, \d+ entities, \d+ terms in 1 file", result.stderr)
     text = FACTS.read_text("utf-8")
     for topic in ("# Vehicles", "# Electronics", "# Satellites", "# Labs and research", "# Finance",
                   "# Trade and customs", "# Logistics", "# Industry statistics", "# Overseas projects",

@@ -49,7 +49,7 @@ _TERM_RE = re.compile(
 )
 _COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _CJK_RE = re.compile(f"[{_CJK}]")
-_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # A word as written in the original text, for highlighting: numbers with their separators, and words
 # with an apostrophe ("Chongqing’s").
 _RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -89,8 +89,10 @@ def has_han(text: str) -> bool:
 
 
 def simplified(text: str) -> str:
-    """Chinese text in simplified characters (OpenCC's traditional-to-simplified conversion)."""
-    return _to_simplified()(text)
+    """Chinese text in simplified characters (OpenCC's traditional-to-simplified conversion), run by run of
+    Chinese characters: the rest of the text, a lone surrogate included, never reaches OpenCC."""
+    convert = _to_simplified()
+    return _HAN_RE.sub(lambda m: convert(m.group()), text)
 
 
 def _number(token: str) -> str:

@@ -46,5 +46,6 @@ def check_command(
         raise typer.Exit(EXIT_ERROR)
     checked = f", quotes checked against {source_text}" if source_text else ""
     files = f"{len(base.files)} file{'s' if len(base.files) != 1 else ''}"
+    terms = f", {len(base.terms)} terms" if base.terms else ""
     sys.stderr.write(f"cqfacts: ok: {len(base.facts)} facts, {len(base.sources)} sources, "
-                     f"{len(base.entities)} entities in {files}{checked}\n")
+                     f"{len(base.entities)} entities{terms} in {files}{checked}\n")
