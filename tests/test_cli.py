@@ -129,8 +129,8 @@ def test_a_missing_or_broken_fact_base_exits_2(tmp_path, command):
 def test_sources_lists_each_source_with_its_fact_count(plain):
     rows = run("sources", "--facts", plain, "--json").json()
     assert rows == [{
-        "id": "src-a", "title": "Rising industries of a river city", "short_title": "River city",
-        "site": "City Daily", "publisher": "City Daily Press", "authors": [{"family": "Wang", "given": "Jiaxi"}],
+        "id": "src-a", "type": "webpage", "title": "Rising industries of a river city", "short_title": "River city",
+        "container_title": "City Daily", "site": "City Daily", "publisher": "City Daily Press", "authors": [{"family": "Wang", "given": "Jiaxi"}],
         "published": "2024-03-31T23:44:00", "language": "en", "original_language": "zh",
         "url": "https://example.org/river-city", "accessed": "2025-01-05", "archive": "river-city.txt", "facts": 3,
     }]

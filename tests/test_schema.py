@@ -74,8 +74,15 @@ def test_each_key_has_the_same_type(name, key):
         assert prop["type"] == "string" and prop["pattern"] == rules.URL_RE.pattern
     elif rule.kind == "date":
         assert prop == {"type": "string", "format": "date"}
-    elif rule.kind == "date_or_datetime":
-        assert {p["format"] for p in prop["anyOf"]} == {"date", "date-time", "partial-date-time"}
+    elif rule.kind == "issued":
+        assert {p.get("format") for p in prop["anyOf"]} == {"date", "date-time", "partial-date-time", None}
+        assert [p["pattern"] for p in prop["anyOf"] if "pattern" in p] == [rules.ISSUED_RE.pattern]
+    elif rule.kind == "bool":
+        assert prop == {"type": "boolean"}
+    elif rule.kind == "doi":
+        assert prop == {"type": "string", "pattern": rules.DOI_RE.pattern}
+    elif rule.kind == "number_text":
+        assert prop == {"$ref": "#/$defs/number_text"}
     elif rule.kind in ("text_list", "id_list"):
         assert prop["type"] == "array"
         assert prop["items"] == {"$ref": "#/$defs/" + ("id" if rule.kind == "id_list" else "text")}
@@ -160,3 +167,45 @@ def test_mutations_are_rejected_by_both(path, value):
     target[path[-1]] = value
     assert not jsonschema.Draft202012Validator(SCHEMA).is_valid(doc)
     assert _loader_problems(doc), f"the loader accepted {path}={value!r}"
+
+
+# A valid value for each key only some source types use.
+TYPE_SPECIFIC_VALUES = {"container_title": "C", "site": "S", "volume": 3, "issue": "2", "page": "4–9",
+                        "section": "A", "edition": 2, "number": "R-1", "isbn": "978-0-00-000000-2",
+                        "editors": [{"family": "Li", "given": "Wei", "family_first": True}]}
+
+
+def _source_doc(kind: str, **keys: Any) -> dict[str, Any]:
+    source = {"type": kind, "title": "T", "authors": [{"organization": "O"}], "language": "en", **keys}
+    return {"schema_version": 1, "sources": {"s": {k: v for k, v in source.items() if v is not None}}}
+
+
+def _minimal(kind: str) -> dict[str, Any]:
+    rule = rules.SOURCE_TYPE_RULES[kind]
+    return {**({"container_title": "C"} if rule.container else {}), **dict.fromkeys(rule.required, "P")}
+
+
+@pytest.mark.parametrize("kind", rules.SOURCE_TYPES)
+def test_source_types_need_and_use_the_same_keys_in_both(kind):
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    minimal = _minimal(kind)
+    assert validator.is_valid(_source_doc(kind, **minimal)) and not _loader_problems(_source_doc(kind, **minimal))
+    for key in minimal:  # each required key: both reject the source without it
+        doc = _source_doc(kind, **{**minimal, key: None})
+        assert not validator.is_valid(doc) and _loader_problems(doc), (kind, key)
+    for key, value in TYPE_SPECIFIC_VALUES.items():  # each type-specific key: both accept it, or both reject it
+        if key in minimal:
+            continue
+        doc = _source_doc(kind, **{**minimal, key: value})
+        assert validator.is_valid(doc) == (not _loader_problems(doc)), (kind, key)
+        if key != "site":
+            assert validator.is_valid(doc) == (key in rules.SOURCE_TYPE_RULES[kind].uses), (kind, key)
+
+
+def test_a_web_page_may_name_its_site_either_way_but_not_both():
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for keys, valid in (({"site": "S"}, True), ({"container_title": "S"}, True),
+                        ({"site": "S", "container_title": "S"}, False), ({}, False)):
+        doc = _source_doc("webpage", **keys)
+        del doc["sources"]["s"]["type"]  # a source without a type is a web page
+        assert validator.is_valid(doc) == valid == (not _loader_problems(doc)), keys

@@ -11,13 +11,19 @@ from typing import Any
 from cqfacts.errors import Problem, closest
 from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
 from cqfacts.spec import (
+    DEFAULT_SOURCE_TYPE,
+    DOI_RE,
     ID_RE,
+    ISSUED_RE,
     LANGUAGE_RE,
     PARTIAL_DATE_RE,
     SCHEMA_VERSION,
     SECTION_OF,
+    SITE_TYPES,
+    SOURCE_TYPE_RULES,
     SPECS,
     TOP_LEVEL,
+    TYPE_SPECIFIC,
     URL_RE,
     Field,
 )
@@ -68,7 +74,11 @@ class _Checker:
             return _INVALID
 
         kind = rule.kind
-        if kind in ("text", "id", "language", "partial_date", "url", "enum"):
+        if kind == "number_text" and isinstance(value, int) and not isinstance(value, bool):
+            return str(value) if value >= 0 else bad("must not be negative")
+        if kind == "issued" and not isinstance(value, str):
+            return self.date(value, True, bad)
+        if kind in ("text", "id", "language", "partial_date", "url", "enum", "doi", "number_text", "issued"):
             if not isinstance(value, str):
                 return bad(f"must be a string, not {_type_name(value)}")
             if not value.strip():
@@ -79,6 +89,14 @@ class _Checker:
                 return bad(f"{_shown(value)} is not a language tag such as 'en' or 'zh'")
             if kind == "url" and not URL_RE.fullmatch(value):
                 return bad(f"{_shown(value)} is not an http(s) URL")
+            if kind == "doi" and not DOI_RE.fullmatch(value):
+                return bad(f"{_shown(value)} is not a DOI; write it alone, as 10.1234/abc (no https://doi.org/)")
+            if kind == "issued":
+                if len(value) == 10:
+                    return self.date(value, True, bad)
+                if not ISSUED_RE.fullmatch(value):
+                    return bad(f"{_shown(value)} is not a date; write 2024-03-31 (a TOML date), or \"2024\" or "
+                               "\"2024-03\" when only the year or month is printed")
             if kind == "enum" and value not in rule.choices:
                 choices = ", ".join(rule.choices)
                 return bad(f"{_shown(value)} is not one of {choices}{_did_you_mean(value, rule.choices)}")
@@ -87,6 +105,8 @@ class _Checker:
                 if problem:
                     return bad(problem)
             return value
+        if kind == "bool":
+            return value if isinstance(value, bool) else bad(f"must be true or false, not {_type_name(value)}")
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 return bad(f"must be a whole number, not {_type_name(value)}")
@@ -99,8 +119,8 @@ class _Checker:
             if value != value or value in (float("inf"), float("-inf")):
                 return bad("must be a finite number")
             return value
-        if kind in ("date", "date_or_datetime"):
-            return self.date(value, kind == "date_or_datetime", bad)
+        if kind == "date":
+            return self.date(value, False, bad)
         if kind in ("text_list", "id_list"):
             if not isinstance(value, list):
                 return bad(f"must be a list of strings, not {_type_name(value)}")
@@ -183,23 +203,67 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _author(values: dict[str, Any], checker: _Checker, item: str, line: int) -> Author | None:
-    if "organization" in values and ("family" in values or "given" in values):
-        checker.add(line, item, "authors: an author is an organization or a person (family, given), not both")
+def _author(values: dict[str, Any], checker: _Checker, item: str, line: int, key: str) -> Author | None:
+    if "organization" in values and ("family" in values or "given" in values or "family_first" in values):
+        noun = "an author" if key == "authors" else "an editor"
+        checker.add(line, item, f"{key}: {noun} is an organization or a person (family, given), not both")
         return None
     if "organization" not in values and "family" not in values:
-        checker.add(line, item, "authors: give organization = \"...\" or family = \"...\" (and given)")
+        checker.add(line, item, f"{key}: give organization = \"...\" or family = \"...\" (and given)")
+        return None
+    if values.get("family_first") and "given" not in values:
+        checker.add(line, item, f"{key}: family_first = true needs both family and given (\"Li Wei\" is "
+                                "family = \"Li\", given = \"Wei\")")
         return None
     return Author(**values)
+
+
+def _names(values: dict[str, Any], key: str, checker: _Checker, item: str, line: int) -> tuple[Author, ...] | None:
+    names = [_author(a, checker, item, line, key) for a in values.pop(key, ())]
+    return None if any(a is None for a in names) else tuple(names)  # type: ignore[misc]
+
+
+def _source_type_ok(values: dict[str, Any], origin: Origin, checker: _Checker, item: str) -> bool:
+    """The keys this type of source needs and uses (spec.SOURCE_TYPE_RULES); False when any is wrong."""
+    kind = values.get("type", DEFAULT_SOURCE_TYPE)
+    rule = SOURCE_TYPE_RULES[kind]
+    ok = True
+    if "site" in values and "container_title" in values:
+        checker.add(origin.line_of("site"), item, "give container_title or its older name site, not both")
+        return False
+    for key in TYPE_SPECIFIC:
+        if key not in values or key in rule.uses:
+            continue
+        if key == "site" and "container_title" in rule.uses:
+            message = (f"site is the name of a web page's site; for a {kind} write container_title = \"...\""
+                       f" (the {rule.container})")
+        else:
+            users = ", ".join(t for t, r in SOURCE_TYPE_RULES.items() if key in r.uses)
+            message = f"{key} does not apply to a {kind} source; it is for {users} (set type = \"...\")"
+        checker.add(origin.line_of(key), item, message)
+        ok = False
+    if rule.container and "container_title" not in values and "site" not in values:
+        name = "site = \"...\" or container_title" if kind in SITE_TYPES else "container_title"
+        checker.add(origin.line, item, f"missing required key {name} (the {rule.container} a {kind} appears in)")
+        ok = False
+    for key in rule.required:
+        if key not in values:
+            checker.add(origin.line, item, f"missing required key {key} (a {kind} source needs it)")
+            ok = False
+    return ok
 
 
 def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, checker: _Checker) -> Any:
     item = item_id if section == "facts" else f"{section}.{item_id}"
     if section == "sources":
-        authors = [_author(a, checker, item, origin.line_of("authors")) for a in values.pop("authors")]
-        if any(a is None for a in authors):
+        fits_type = _source_type_ok(values, origin, checker, item)
+        authors = _names(values, "authors", checker, item, origin.line_of("authors"))
+        editors = _names(values, "editors", checker, item, origin.line_of("editors"))
+        if authors is None or editors is None or not fits_type:
             return None
-        return Source(id=item_id, authors=tuple(authors), origin=origin, **values)  # type: ignore[arg-type]
+        if "site" in values:
+            values["container_title"] = values.pop("site")
+        return Source(id=item_id, authors=authors, editors=editors, origin=origin, **values)
     if section == "entities":
         values["aliases"] = tuple(values.get("aliases", ()))
         return Entity(id=item_id, origin=origin, **values)

@@ -21,9 +21,13 @@ class Origin:
 
 @dataclass(frozen=True)
 class Author:
+    """A name: an organisation, or a person by family and given name. ``family_first``: the name is written
+    family name first ("Li Wei": Chinese, Japanese, Korean, Hungarian, Vietnamese) and never inverted."""
+
     organization: str | None = None
     family: str | None = None
     given: str | None = None
+    family_first: bool = False
 
     @property
     def is_person(self) -> bool:
@@ -31,25 +35,51 @@ class Author:
 
     @property
     def display(self) -> str:
+        """The name in reading order: the organisation, 'Jiaxi Wang', or as written family first, 'Li Wei'."""
         if self.organization:
             return self.organization
-        return f"{self.given} {self.family}" if self.given else str(self.family)
+        if not self.given:
+            return str(self.family)
+        return f"{self.family} {self.given}" if self.family_first else f"{self.given} {self.family}"
 
-    def to_json(self) -> dict[str, str]:
-        return {k: v for k, v in (("organization", self.organization), ("family", self.family),
-                                  ("given", self.given)) if v is not None}
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in (("organization", self.organization), ("family", self.family),
+                                                 ("given", self.given)) if v is not None}
+        if self.family_first:
+            out["family_first"] = True
+        return out
+
+
+# A source's keys besides id, authors and editors, in the order its JSON lists them.
+_SOURCE_TEXT_KEYS = ("title", "short_title", "original_title", "container_title", "publisher", "publisher_place",
+                     "volume", "issue", "page", "section", "edition", "number", "genre", "doi", "isbn")
 
 
 @dataclass(frozen=True)
 class Source:
+    """A document facts are drawn from, in CSL's vocabulary (``type`` is a CSL item type)."""
+
     id: str
     title: str
-    site: str
-    publisher: str
     authors: tuple[Author, ...]
-    published: dt.date | dt.datetime
     language: str
+    type: str = "webpage"
+    container_title: str | None = None  # the site, newspaper, magazine, journal or book it appears in
+    publisher: str | None = None
+    published: dt.date | dt.datetime | str | None = None  # str: only a year ("2024") or month ("2024-03")
     short_title: str | None = None
+    original_title: str | None = None
+    publisher_place: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    section: str | None = None
+    edition: str | None = None
+    number: str | None = None  # a report's number
+    genre: str | None = None  # e.g. "Working paper", "Policy brief"
+    doi: str | None = None  # alone: 10.1234/abc
+    isbn: str | None = None
+    editors: tuple[Author, ...] = ()
     original_language: str | None = None
     url: str | None = None
     accessed: dt.date | None = None
@@ -58,25 +88,51 @@ class Source:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     @property
-    def published_date(self) -> dt.date:
-        return self.published.date() if isinstance(self.published, dt.datetime) else self.published
+    def site(self) -> str | None:
+        """The older name of container_title (a web page's site)."""
+        return self.container_title
+
+    @property
+    def published_date(self) -> dt.date | None:
+        """The day of publication, when the source gives one (not only a year or month)."""
+        if isinstance(self.published, dt.datetime):
+            return self.published.date()
+        return self.published if isinstance(self.published, dt.date) else None
+
+    @property
+    def issued(self) -> tuple[int, ...]:
+        """(year,), (year, month) or (year, month, day) as printed; () for an undated source."""
+        if self.published is None:
+            return ()
+        if isinstance(self.published, str):
+            return tuple(int(p) for p in self.published.split("-"))
+        day = self.published_date
+        assert day is not None
+        return (day.year, day.month, day.day)
+
+    @property
+    def published_text(self) -> str:
+        """The publication date as written in the fact base (ISO), or "" for an undated source."""
+        if self.published is None:
+            return ""
+        return self.published if isinstance(self.published, str) else self.published.isoformat()
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "short_title": self.short_title,
-            "site": self.site,
-            "publisher": self.publisher,
-            "authors": [a.to_json() for a in self.authors],
-            "published": self.published.isoformat(),
+        out: dict[str, Any] = {"id": self.id, "type": self.type}
+        out.update({key: getattr(self, key) for key in _SOURCE_TEXT_KEYS})
+        out["site"] = self.container_title  # the older name, kept for scripts that read it
+        out["authors"] = [a.to_json() for a in self.authors]
+        if self.editors:
+            out["editors"] = [a.to_json() for a in self.editors]
+        out.update({
+            "published": self.published_text or None,
             "language": self.language,
             "original_language": self.original_language,
             "url": self.url,
             "accessed": self.accessed.isoformat() if self.accessed else None,
             "archive": self.archive,
             "note": self.note,
-        }
+        })
         return {k: v for k, v in out.items() if v is not None}
 
 

@@ -37,7 +37,9 @@ def fact_panel(base: FactBase, fact: Fact) -> Any:
         row("Speaker", ", ".join(p for p in (fact.speaker.name, fact.speaker.role, fact.speaker.organization) if p))
     for figure in fact.figures:
         row("Figure", f"{figure.display}" + (f" ({figure.measure})" if figure.measure else ""))
-    row("Source", f"{source.title} ({source.site}, {source.published_date.isoformat()})" if source else fact.source)
+    day = source.published_text[:10] if source else ""  # the day, not the printed time
+    where = ", ".join(p for p in (source.container_title or source.publisher, day) if p) if source else ""
+    row("Source", f"{source.title}" + (f" ({where})" if where else "") if source else fact.source)
     if source:
         row("URL", source.url)
     row("Paragraph", str(fact.paragraph))

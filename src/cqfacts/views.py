@@ -92,10 +92,12 @@ def source_view() -> View:
         "id": Column("id", "ID", lambda r: r["id"], no_wrap=True, style="cyan"),
         "title": Column("title", "Title", lambda r: r["title"], ratio=4),
         "short_title": Column("short_title", "Short title", lambda r: r.get("short_title")),
-        "site": Column("site", "Site", lambda r: r["site"], ratio=2),
-        "publisher": Column("publisher", "Publisher", lambda r: r["publisher"]),
+        "type": Column("type", "Type", lambda r: r["type"], no_wrap=True),
+        "site": Column("site", "Site", lambda r: r.get("site"), ratio=2),
+        "container_title": Column("container_title", "Appears in", lambda r: r.get("container_title"), ratio=2),
+        "publisher": Column("publisher", "Publisher", lambda r: r.get("publisher")),
         "authors": Column("authors", "Authors", lambda r: [author_name(a) for a in r["authors"]]),
-        "published": Column("published", "Published", lambda r: r["published"], no_wrap=True),
+        "published": Column("published", "Published", lambda r: r.get("published"), no_wrap=True),
         "language": Column("language", "Lang.", lambda r: r["language"], no_wrap=True),
         "original_language": Column("original_language", "Orig.", lambda r: r.get("original_language")),
         "url": Column("url", "URL", lambda r: r.get("url")),
@@ -110,7 +112,9 @@ def author_name(author: dict[str, str]) -> str:
     """An author record as a name: the organisation, or the person's given and family names."""
     if "organization" in author:
         return author["organization"]
-    return " ".join(p for p in (author.get("given"), author.get("family")) if p)
+    parts = (author.get("family"), author.get("given")) if author.get("family_first") else (
+        author.get("given"), author.get("family"))
+    return " ".join(p for p in parts if p)
 
 
 def tag_view() -> View:

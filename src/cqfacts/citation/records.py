@@ -35,7 +35,8 @@ def citation_key(source: Source) -> str:
     first = source.authors[0]
     who = "".join(_ascii_words(first.family or "")) if first.is_person else source.id.split("-")[0]
     words = [w for w in _ascii_words(source.short_title or source.title) if w not in MINOR_WORDS]
-    return f"{who or 'anon'}{source.published_date.year}{''.join(words[:2])}"
+    year = str(source.issued[0]) if source.issued else "nd"
+    return f"{who or 'anon'}{year}{''.join(words[:2])}"
 
 
 def csl_title(work: Work) -> str:

@@ -31,7 +31,7 @@ class Work:
 
     @property
     def published(self) -> dt.date:
-        return self.source.published_date
+        return self.source.published_date  # type: ignore[return-value]
 
     @property
     def year(self) -> str:
@@ -43,11 +43,11 @@ class Work:
 
     @property
     def site(self) -> str:
-        return self.source.site
+        return self.source.container_title or ""
 
     @property
     def publisher(self) -> str:
-        return self.source.publisher
+        return self.source.publisher or ""
 
     @property
     def short_title(self) -> str:

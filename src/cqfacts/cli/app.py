@@ -116,6 +116,9 @@ def register(names: list[str] | None = None) -> typer.Typer:
     """Import the modules that define these commands (all when None), which adds them to ``app``."""
     for module in dict.fromkeys(COMMANDS[n] for n in names or COMMANDS):
         importlib.import_module(f"cqfacts.cli.{module}")
+    # Help and completion list commands in COMMANDS order, whichever module a process imported first.
+    order = list(COMMANDS)
+    app.registered_commands.sort(key=lambda c: order.index(c.name) if c.name in order else len(order))
     return app
 
 
