@@ -249,10 +249,11 @@ def test_a_cached_base_expands_queries_as_the_toml_does(facts: str, tmp_path: Pa
     built, read = run(*args, env=env), run(*args, env=env)
     assert built.stdout == read.stdout == run("--no-cache", *args).stdout
     assert "synonym" in read.stdout and "broader" in read.stdout
-    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".pickle"]
+    assert list((tmp_path / "cache").iterdir()), "the cache was not written"
 
 
-def test_a_large_base_cached_in_sqlite_keeps_its_terms(tmp_path: Path) -> None:
+def test_a_large_base_read_from_its_cache_keeps_its_terms(tmp_path: Path) -> None:
+    # 1,600 facts: the cache reads such a base as a command needs it, not whole (see tests/test_cache.py).
     folder = tmp_path / "base"
     generate(1_600, folder)
     (folder / "terms.toml").write_text('schema_version = 1\n\n[terms.semiconductor]\npreferred = "semiconductor"\n'
@@ -262,7 +263,7 @@ def test_a_large_base_cached_in_sqlite_keeps_its_terms(tmp_path: Path) -> None:
     expected = run("--no-cache", *args)
     assert expected.exit_code == 0 and "synonym" in expected.stdout
     assert run(*args, env=env).stdout == run(*args, env=env).stdout == expected.stdout
-    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".sqlite"]
+    assert list((tmp_path / "cache").iterdir()), "the cache was not written"
     shutil.rmtree(folder)
 
 
