@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts import normalize, number_words
-from cqfacts.spec import COMPARATORS
 from cqfacts.numbers import SCALES, find_quantities, parse_number, parse_quantity
+from cqfacts.spec import COMPARATORS
 
 
 def figures(text: str) -> list[tuple[str, int | float, str | None, str | None]]:
@@ -62,7 +62,10 @@ def test_what_is_not_just_a_number_has_no_value(text):
     ("500,000 or more", [("500,000 or more", 500_000, None, "at-least")]),
     ("approximately 20 million yuan", [("approximately 20 million yuan", 20_000_000, "yuan", "about")]),
     ("about 520 kilometers above the ground", [("about 520 kilometers", 520, "km", "about")]),
-    ("more than a dozen vehicle companies", [("more than a dozen vehicle", 12, "vehicle", "more-than")]),
+    ("more than a dozen vehicle companies", [("more than a dozen vehicle companies", 12, "companies", "more-than")]),
+    ("more than 30 years later, the", [("more than 30 years", 30, "years", "more-than")]),
+    ("12 major assemblies, and 56 components of", [("12 major assemblies", 12, "assemblies", None),
+                                                  ("56 components", 56, "components", None)]),
     ("from about 30% to more than 50%", [("about 30%", 30, "percent", "about"), ("more than 50%", 50, "percent", "more-than")]),
     ("20–30% of the time", [("20", 20, "percent", None), ("30%", 30, "percent", None)]),
     ("from 0 to 22 satellites", [("0", 0, "satellites", None), ("22 satellites", 22, "satellites", None)]),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 PERCENT, USD, YUAN = "percent", "usd", "yuan"
 
@@ -57,13 +58,20 @@ _AFTER = {"or more": "at-least", "or above": "at-least", "and above": "at-least"
           "and below": "up-to", "or below": "up-to"}
 
 
-def _phrases(table: dict[str, str]) -> list[tuple[tuple[str, ...], str]]:
-    rows = [(tuple(p.split()), name) for name, ps in table.items() for p in ps.split("|")]
-    return sorted(rows, key=lambda row: -len(row[0]))
+class Phrases:
+    """Phrases of a table by their first word, each first word's longest phrase first."""
+
+    def __init__(self, rows: list[tuple[tuple[str, ...], str]]):
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for words, name in sorted(rows, key=lambda row: -len(row[0])):
+            self.by_first.setdefault(words[0], []).append((words, name))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return (row for rows in self.by_first.values() for row in rows)
 
 
-BEFORE_PHRASES = _phrases(_BEFORE)
-AFTER_PHRASES = sorted(((tuple(p.split()), c) for p, c in _AFTER.items()), key=lambda row: -len(row[0]))
+BEFORE_PHRASES = Phrases([(tuple(p.split()), name) for name, ps in _BEFORE.items() for p in ps.split("|")])
+AFTER_PHRASES = Phrases([(tuple(p.split()), c) for p, c in _AFTER.items()])
 
 CURRENCY_BEFORE = {"us$": USD, "usd": USD, "$": USD, "us": USD, "rmb": YUAN, "cny": YUAN, "¥": YUAN,
                     "￥": YUAN, "€": "eur", "eur": "eur"}
@@ -81,10 +89,10 @@ MONTHS = _set("""january february march april may june july august september oct
 feb mar apr jun jul aug sep sept oct nov dec""")
 YEAR_BEFORE = _set("in since by from until till of the during before after early late mid end year fy")
 
-UNIT_PHRASES = sorted([(("percent",), PERCENT), (("per", "cent"), PERCENT), (("pct",), PERCENT),
+UNIT_PHRASES = Phrases([(("percent",), PERCENT), (("per", "cent"), PERCENT), (("pct",), PERCENT),
                         (("percentage", "points"), "percentage points"), (("percentage", "point"), "percentage points"),
                         (("us", "dollars"), USD), (("u", ".", "s", ".", "dollars"), USD),
-                        *(((w,), c) for w, c in CURRENCY_AFTER.items())], key=lambda row: -len(row[0]))
+                        *(((w,), c) for w, c in CURRENCY_AFTER.items())])
 
 
 # --- Tokens ---------------------------------------------------------------------------------------------
@@ -97,29 +105,28 @@ _TOKEN_RE = re.compile(
     r"|(?P<sym>[^\s\w]|[^\W\d]|_)"  # one character: punctuation, symbols, letters of other scripts
 )
 DASHES = frozenset("-‐‑‒–—―−")
-@dataclass(frozen=True)
-class Token:
-    kind: str
+
+
+class Token(NamedTuple):
+    kind: str  # num, word, cjk or sym
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.casefold()
+    low: str  # the text case-folded
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.lastgroup or "sym", m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [Token(m.lastgroup or "sym", m.group(), m.start(), m.end(), m.group().casefold())
+            for m in _TOKEN_RE.finditer(text)]
 
 
 def glued(a: Token, b: Token) -> bool:
     return a.end == b.start
 
 
-def phrase_at(toks: list[Token], i: int, phrases: list[tuple[tuple[str, ...], str]]) -> tuple[str, int] | None:
+def phrase_at(toks: list[Token], i: int, phrases: Phrases) -> tuple[str, int] | None:
     """The table's name for the longest phrase of ``toks`` starting at ``i``, and the index after it."""
-    for words, name in phrases:
+    for words, name in phrases.by_first.get(toks[i].low, ()) if i < len(toks) else ():
         end = i + len(words)
         if end <= len(toks) and all(toks[i + n].low == w for n, w in enumerate(words)):
             return name, end
@@ -141,6 +148,8 @@ def next_is(toks: list[Token], k: int, words: set[str] | frozenset[str] | dict[s
 
 
 _NUMERATOR_NEXT = {"hundred", "dozen", *WORD_SCALES, *DENOMINATORS}
+# The words and symbols a quantity can start with (besides digits): comparators, currencies, number words.
+STARTS = frozenset({*BEFORE_PHRASES.by_first, *CURRENCY_BEFORE, *SMALL, *ORDINALS, "a", "an", "half"})
 
 
 def read_words(toks: list[Token], j: int) -> Core | None:

@@ -45,6 +45,7 @@ from cqfacts.number_words import (
     SCALES,
     SEPARATORS,
     SMALL,
+    STARTS,
     UNIT_PHRASES,
     UNIT_WORDS,
     USD,
@@ -203,12 +204,24 @@ def _unit_after(toks: list[Token], k: int) -> tuple[str | None, int]:
         return found
     at = k
     if tok.text in DASHES and k + 1 < len(toks) and glued(toks[k - 1], tok) and glued(tok, toks[k + 1]):
-        tok, at = toks[k + 1], k + 1  # "10-year", "500,000-vehicle"
+        at = k + 1  # "10-year", "500,000-vehicle"
+    # A noun phrase of up to three words: its unit is the plural in it ("new energy vehicles"), else its
+    # first word ("mark", "month").
+    phrase: list[int] = []
+    while at < len(toks) and len(phrase) < 3 and _noun_like(toks[at]) and (not phrase or toks[at].kind == "word"):
+        phrase.append(at)
+        at += 1
+    if not phrase:
+        return None, k
+    plural = [n for n in phrase if toks[n].low.endswith("s") and len(toks[n].low) > 3]
+    chosen = plural[-1] if plural else phrase[0]
+    return UNIT_WORDS.get(toks[chosen].low, toks[chosen].low), chosen + 1
+
+
+def _noun_like(tok: Token) -> bool:
     word = tok.low
-    if tok.kind == "word" and (len(word) > 1 or word in UNIT_WORDS) and word not in NOT_UNITS \
-            and word not in MONTHS and word not in LOCATOR_WORDS and word not in SMALL:
-        return UNIT_WORDS.get(word, word), at + 1
-    return None, k
+    return tok.kind == "word" and (len(word) > 1 or word in UNIT_WORDS) and word not in NOT_UNITS \
+        and word not in MONTHS and word not in LOCATOR_WORDS and word not in SMALL
 
 
 def _role(toks: list[Token], i: int, j: int, core: Core, dates: list[tuple[int, int]], plain: bool) -> str:
@@ -285,7 +298,7 @@ def find_quantities(text: str) -> list[Amount]:
     out: list[Amount] = []
     i = 0
     while i < len(toks):
-        found = _amount_at(text, toks, i, dates)
+        found = _amount_at(text, toks, i, dates) if toks[i].kind == "num" or toks[i].low in STARTS else None
         if found is None:
             i += 1
             continue

@@ -31,6 +31,7 @@ COMMANDS = {
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating",
+    "verify": "verifying",
 }
 
 app = typer.Typer(
@@ -45,7 +46,8 @@ app = typer.Typer(
     "  cqfacts cite nev-production-sales-2023 --style apa\n"
     "  cqfacts tags\n"
     "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
-    "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt\n\n"
+    "  cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt\n"
+    "  cqfacts verify draft.md\n\n"
     "Output is a table on a terminal and tab-separated rows in a pipe; --json, --format and --fields choose. "
     "Exit status: 0 found, 1 nothing found, 2 usage or data error.",
     no_args_is_help=True,
