@@ -382,7 +382,7 @@ def check_terms(base: FactBase) -> list[Problem]:
             if link not in base.terms and link not in base.entities:
                 add("narrower", f"narrower: {_shown(link)} is neither a term nor an entity"
                     f"{_did_you_mean(link, [*base.terms, *base.entities])}; fix the id or add the table")
-        if term.id in below_of(base, term.id):
+        if term.id in below_of(base.terms, term.id):
             add("broader" if term.broader else "narrower",
                 "is below itself through its broader/narrower links; remove a link of the circle")
         for name in term.names:

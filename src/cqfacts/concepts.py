@@ -21,7 +21,9 @@ from cqfacts.normalize import cjk_grams, fold, has_han, lemma, tokens
 from cqfacts.query import STOP_WORDS, QueryWord, Span
 
 if TYPE_CHECKING:
-    from cqfacts.model import FactBase
+    from collections.abc import Mapping
+
+    from cqfacts.model import Entity, FactBase, Term
 
 SYNONYM, BROADER = "synonym", "broader"
 
@@ -43,7 +45,11 @@ def name_tokens(name: str) -> list[tuple[str, str]]:
 
 def key(name: str) -> tuple[str, ...]:
     """The form in which two names are the same name: 'Electric Vehicles' and 'electric vehicle' alike."""
-    return tuple(key_word(token) if kind == "word" else token for kind, token in name_tokens(name))
+    return _key(name_tokens(name))
+
+
+def _key(found: list[tuple[str, str]]) -> tuple[str, ...]:
+    return tuple(key_word(token) if kind == "word" else token for kind, token in found)
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -56,44 +62,54 @@ def needs(name: str) -> tuple[str, ...]:
 
 @dataclass
 class Thesaurus:
-    """The terms table of one base, as search uses it.
+    """The terms table of one base, as search uses it: built at a query's start, so it does only what
+    every query needs (each name's key); what a concept expands to is worked out when a query names it.
 
     Names in Chinese characters are read only for a query in Chinese: folding them loads OpenCC, which a
     query in English should not pay for at start-up. So that an answer never depends on which queries came
     before, an English query never expands to Chinese names.
     """
 
-    phrases: dict[tuple[str, ...], str]  # the key of each name of a term -> term id
+    terms: Mapping[str, Term]
+    entities: Mapping[str, Entity]
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # the key of each name -> term id
     words: frozenset[str] = frozenset()  # every word of every name, folded: words that exist as typed
-    expansions: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
     longest: int = 1
-    # Chinese names: (term id, name) of the terms, and (term id, how, name) of what expands to them.
-    pending: tuple[list[tuple[str, str]], list[tuple[str, str, str]]] | None = None
     chinese: dict[str, str] = field(default_factory=dict)  # a Chinese name -> term id, found inside queries
-    chinese_expansions: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
+    chinese_read: bool = False
+    _expanded: dict[tuple[str, bool], list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
+
+    def add(self, term_id: str, k: tuple[str, ...]) -> None:
+        if k:
+            self.phrases.setdefault(k, term_id)
+            self.longest = max(self.longest, len(k))
 
     def expanded(self, concept: str, chinese: bool) -> list[tuple[str, str, tuple[str, ...]]]:
         """(synonym or broader, name, the index terms a fact needs for it) of a concept named in a query."""
-        found = self.expansions.get(concept, [])
-        return found + self.chinese_expansions.get(concept, []) if chinese else found
+        found = self._expanded.get((concept, chinese))
+        if found is None:
+            term = self.terms[concept]
+            names = [(SYNONYM, name) for name in term.names]
+            for below in sorted(below_of(self.terms, concept) - {concept}):
+                linked = self.terms[below].names if below in self.terms else \
+                    self.entities[below].names if below in self.entities else ()
+                names += [(BROADER, name) for name in linked]
+            found = [(how, name, needs(name)) for how, name in names if chinese or not has_han(name)]
+            found = self._expanded[concept, chinese] = [e for e in found if e[2]]
+        return found
 
     def read_chinese(self) -> None:
         """Fold the Chinese names, once (a query in Chinese needs them)."""
-        if self.pending is None:
+        if self.chinese_read:
             return
-        names, expanding = self.pending
-        self.pending = None
-        for term_id, name in names:
-            k = key(name)
-            if k:
-                self.phrases.setdefault(k, term_id)
-                self.longest = max(self.longest, len(k))
-                if len(k) == 1 and name_tokens(name)[0][0] == "cjk":
-                    self.chinese.setdefault(k[0], term_id)
-        for term_id, how, name in expanding:
-            wanted = needs(name)
-            if wanted:
-                self.chinese_expansions.setdefault(term_id, []).append((how, name, wanted))
+        self.chinese_read = True
+        for term in self.terms.values():
+            for name in term.names:
+                if has_han(name):
+                    tokens_ = name_tokens(name)
+                    self.add(term.id, _key(tokens_))
+                    if len(tokens_) == 1 and tokens_[0][0] == "cjk":
+                        self.chinese.setdefault(tokens_[0][1], term.id)
 
     def spans(self, sequence: list[tuple[str, str, list[QueryWord]]]) -> tuple[list[Span], set[str]]:
         """The concepts a query's content tokens name, longest names first, and the Chinese pairs to drop
@@ -140,47 +156,31 @@ class Thesaurus:
 
 def build(base: FactBase) -> Thesaurus:
     """The thesaurus of a base's terms table (the loader has checked that no name belongs to two terms)."""
-    thesaurus = Thesaurus({})
-    chinese_names: list[tuple[str, str]] = []
-    chinese_expanding: list[tuple[str, str, str]] = []
+    thesaurus = Thesaurus(base.terms, base.entities)
     words: set[str] = set()
     for term in base.terms.values():
         for name in term.names:
-            if has_han(name):
-                chinese_names.append((term.id, name))
-                continue
-            words.update(token for kind, token in tokens(fold(name)) if kind == "word")
-            k = key(name)
-            if k:
-                thesaurus.phrases.setdefault(k, term.id)
-                thesaurus.longest = max(thesaurus.longest, len(k))
-    for term in base.terms.values():
-        expansion = [(SYNONYM, name) for name in term.names]
-        for below in sorted(below_of(base, term.id) - {term.id}):
-            names = base.terms[below].names if below in base.terms else \
-                base.entities[below].names if below in base.entities else ()
-            expansion += [(BROADER, name) for name in names]
-        chinese_expanding += [(term.id, how, name) for how, name in expansion if has_han(name)]
-        latin = [(how, name, needs(name)) for how, name in expansion if not has_han(name)]
-        thesaurus.expansions[term.id] = [e for e in latin if e[2]]
+            if not has_han(name):
+                found = name_tokens(name)
+                words.update(token for kind, token in found if kind == "word")
+                thesaurus.add(term.id, _key(found))
     thesaurus.words = frozenset(words)
-    thesaurus.pending = (chinese_names, chinese_expanding)
     return thesaurus
 
 
-def narrower_of(base: FactBase, term_id: str) -> set[str]:
+def narrower_of(terms: Mapping[str, Term], term_id: str) -> set[str]:
     """The ids a term links to as narrower: its own ``narrower`` and every term naming it as ``broader``."""
-    term = base.terms.get(term_id)
+    term = terms.get(term_id)
     found = set(term.narrower) if term is not None else set()
-    return found | {t.id for t in base.terms.values() if term_id in t.broader}
+    return found | {t.id for t in terms.values() if term_id in t.broader}
 
 
-def below_of(base: FactBase, term_id: str) -> set[str]:
+def below_of(terms: Mapping[str, Term], term_id: str) -> set[str]:
     """Every id below a term, at any depth (the term itself too when its links run in a circle)."""
     seen: set[str] = set()
     todo = [term_id]
     while todo:
-        for below in narrower_of(base, todo.pop()):
+        for below in narrower_of(terms, todo.pop()):
             if below not in seen:
                 seen.add(below)
                 todo.append(below)
