@@ -72,8 +72,10 @@ class Thesaurus:
 
     terms: Mapping[str, Term]
     entities: Mapping[str, Entity]
+    names: str = ""  # every name not in Chinese, folded, in one text: what a query word must occur in
+    words: frozenset[str] = frozenset()  # every word of those names: words that exist as typed
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # the key of each name -> term id
-    words: frozenset[str] = frozenset()  # every word of every name, folded: words that exist as typed
+    phrases_read: bool = False
     longest: int = 1
     chinese: dict[str, str] = field(default_factory=dict)  # a Chinese name -> term id, found inside queries
     chinese_read: bool = False
@@ -98,8 +100,19 @@ class Thesaurus:
             found = self._expanded[concept, chinese] = [e for e in found if e[2]]
         return found
 
+    def read_phrases(self) -> None:
+        """Each name's key, once (a query with a word of some name needs them)."""
+        if self.phrases_read:
+            return
+        self.phrases_read = True
+        for term in self.terms.values():
+            for name in term.names:
+                if not has_han(name):
+                    self.add(term.id, _key(name_tokens(name)))
+
     def read_chinese(self) -> None:
         """Fold the Chinese names, once (a query in Chinese needs them)."""
+        self.read_phrases()
         if self.chinese_read:
             return
         self.chinese_read = True
@@ -116,6 +129,9 @@ class Thesaurus:
         (a pair across two names found, such as 车出 in 汽车出口, is an artefact of having no spaces)."""
         if any(kind == "cjk" for kind, _, _ in sequence):
             self.read_chinese()
+        elif not any(_probe(kind, token) in self.names for kind, token, _ in sequence):
+            return [], set()  # no word of the query is in any name: most queries, at no cost
+        self.read_phrases()
         spans: list[Span] = []
         dropped: set[str] = set()
         i = 0
@@ -156,16 +172,18 @@ class Thesaurus:
 
 def build(base: FactBase) -> Thesaurus:
     """The thesaurus of a base's terms table (the loader has checked that no name belongs to two terms)."""
-    thesaurus = Thesaurus(base.terms, base.entities)
-    words: set[str] = set()
-    for term in base.terms.values():
-        for name in term.names:
-            if not has_han(name):
-                found = name_tokens(name)
-                words.update(token for kind, token in found if kind == "word")
-                thesaurus.add(term.id, _key(found))
-    thesaurus.words = frozenset(words)
-    return thesaurus
+    names = fold("\n".join(name for term in base.terms.values() for name in term.names if not has_han(name)))
+    words = frozenset(token for kind, token in tokens(names) if kind == "word")
+    return Thesaurus(base.terms, base.entities, names, words)
+
+
+def _probe(kind: str, token: str) -> str:
+    """What a name that has a query token must contain: a word's key without its last letter (the key of
+    'batteries' is 'battery', of 'EVs' 'ev'), numbers and codes as they are."""
+    if kind != "word":
+        return token
+    k = key_word(token)
+    return k[:-1] or k
 
 
 def narrower_of(terms: Mapping[str, Term], term_id: str) -> set[str]:
