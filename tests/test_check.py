@@ -78,16 +78,23 @@ def test_toml_syntax_error_names_line_and_column(tmp_path):
     result = check(path)
     assert result.exit_code == 2
     line = line_of(text, 'kind = "result')
-    assert re.fullmatch(rf"{re.escape(str(path))}:{line}: TOML syntax error: .*\(column \d+\)\n", result.stdout)
+    assert re.fullmatch(rf"{re.escape(str(path))}:{line}: TOML syntax error: .*\(column \d+\); a string is not closed"
+                        r" where it should be: .*\n", result.stdout)
 
 
-def test_duplicate_id_in_one_file_is_a_toml_error_with_a_line(tmp_path):
+def test_duplicate_id_in_one_file_names_both_lines_and_the_other_problems_are_still_listed(tmp_path):
     text = VALID + '\n[facts.first-fact]\nstatement = "again"\n'
+    text = text.replace('period = "2023"', 'period = "2023-13"', 1)
     path = write(tmp_path, text)
     result = check(path)
     assert result.exit_code == 2
-    assert f"{path}:{len(text.splitlines()) - 1}: TOML syntax error" in result.stdout
-    assert "ids must be unique" in result.stdout
+    second = len(text.splitlines()) - 1
+    first = line_of(text, "[facts.first-fact]")
+    assert (f"{path}:{second}: first-fact: duplicate id: [facts.first-fact] is defined twice in this file"
+            f" (first at line {first}); ids must be unique: rename or remove one of them") in result.stdout
+    # The rest of the file is still checked: the bad period of the first copy is reported too.
+    assert f"{path}:{line_of(text, 'period =')}: first-fact: period: '2023-13' is not a valid date" in result.stdout
+    assert "2 problems found" in result.stderr
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
@@ -327,3 +334,154 @@ def test_key_figure_reads_naturally(tmp_path):
                              "second-fact\tabout 30% → more than 50%\n"
                              "third-fact\t76.9 billion yuan\n"
                              "fourth-fact\tUS$22.25 million\n")
+
+
+# --- check that never misleads (issue 13) ----------------------------------------------------------
+
+def test_every_source_with_an_archive_is_checked_on_every_check(tmp_path):
+    (tmp_path / "sources").mkdir()
+    write(tmp_path, ARTICLE, "sources/article.txt")
+    text = VALID.replace('language = "en"', 'language = "en"\narchive = "sources/article.txt"')
+    path = write(tmp_path, text)  # the quote is in paragraph 2, the fact says 1: found without --source
+    result = check(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(text, 'paragraph =')}: first-fact: paragraph is 1 but the quote is in paragraph 2" in result.stdout
+    fixed = write(tmp_path, text.replace("paragraph = 1", "paragraph = 2"))
+    ok = check(fixed)
+    assert ok.exit_code == 0, ok.stdout
+    assert f"quotes checked against {tmp_path / 'sources' / 'article.txt'}" in ok.stderr
+
+
+def test_a_missing_archive_is_a_warning_that_fails_only_with_strict(tmp_path):
+    text = VALID.replace('language = "en"', 'language = "en"\narchive = "sources/gone.txt"')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{path}:{line_of(text, 'archive =')}: sources.example: warning: archive 'sources/gone.txt'"
+                                    f" not found at {tmp_path / 'sources' / 'gone.txt'}")
+    assert "; 1 warning" in result.stderr
+    assert check(path, "--strict").exit_code == 2
+
+
+def test_every_source_text_given_is_checked_not_only_the_last(tmp_path):
+    two = VALID.replace("paragraph = 1", "paragraph = 2") + """
+[sources.other]
+title = "Another article"
+site = "Other Site"
+authors = [{ organization = "Other" }]
+published = 2024-04-01
+language = "en"
+archive = "other.txt"
+
+[facts.second-fact]
+statement = "Other."
+quote = "A 22 per cent rise."
+source = "other"
+paragraph = 1
+kind = "result"
+"""
+    path = write(tmp_path, two.replace('language = "en"\n\n[entities', 'language = "en"\narchive = "article.txt"\n\n[entities'))
+    (tmp_path / "copy").mkdir()
+    article = write(tmp_path / "copy", ARTICLE, "article.txt")
+    other = write(tmp_path / "copy", "Other\n\n2024-04-01\n\nA 24 per cent rise.\n", "other.txt")
+    result = check(path, "--source", str(article), "--source", str(other))
+    assert result.exit_code == 2
+    assert "second-fact: quote not found in other.txt" in result.stdout
+    assert 'first difference at character 4 of the quote: quote "A 2[2] per cen…", source "A 2[4] per cen…"' in result.stdout
+
+
+def test_a_mismatched_quote_mark_is_named(tmp_path):
+    text = VALID.replace('quote = "Something will happen."', 'quote = "He said \\"yes\\"."').replace(
+        "paragraph = 1", "paragraph = 2")
+    path = write(tmp_path, text)
+    article = write(tmp_path, ARTICLE.replace("Something will happen.", "He said “yes”."), "article.txt")
+    result = check(path, "--source", str(article))
+    assert result.exit_code == 2
+    assert ("the quote has \" (U+0022 quotation mark) where the source has “ (U+201C left double quotation mark);"
+            " copy the source's character") in result.stdout
+
+
+def test_a_toml_syntax_error_is_reported_as_such_also_with_source(tmp_path):
+    path = write(tmp_path, VALID.replace('kind = "result"', 'kind = "result'))
+    article = write(tmp_path, ARTICLE, "article.txt")
+    result = check(path, "--source", str(article))
+    assert result.exit_code == 2
+    assert "TOML syntax error" in result.stdout
+    assert "no source has archive" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_source_text_that_never_ends_gives_one_line(tmp_path, special):
+    import os
+
+    path = write(tmp_path, VALID)
+    if special == "fifo":
+        special = str(tmp_path / "pipe.txt")
+        os.mkfifo(special)
+    result = check(path, "--source", special)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"{special}: cannot read the source text: a {'device' if special == '/dev/zero' else 'named pipe'}" in result.stderr
+
+
+def test_a_broken_source_or_entity_is_reported_once_not_on_each_fact(tmp_path):
+    text = VALID.replace('language = "en"\n', "").replace('aliases = ["重庆"]', 'aliases = ["重庆"]\ntype = "city"')
+    text += text[text.index("[facts.first-fact]"):].replace("first-fact", "second-fact")
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        f"{path}:{line_of(text, '[sources.example]')}: sources.example: missing required key 'language'",
+        f"{path}:{line_of(text, 'type = ')}: entities.chongqing: type: 'city' is not one of organization, person,"
+        " place, product, project, program, concept",
+    ]
+
+
+def test_an_unterminated_string_says_so_with_a_hint(tmp_path):
+    text = VALID.replace('statement = "Something happened."', 'statement = "He said "yes" to it."')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 2
+    assert (f"{path}:{line_of(text, 'statement =')}: TOML syntax error:") in result.stdout
+    assert "a string is not closed where it should be: inside \"...\" write a straight quote as \\\"" in result.stdout
+
+
+def test_a_bad_period_lists_the_accepted_forms(tmp_path):
+    text = VALID.replace('period = "2023"', 'period = "2023-13"')
+    path = write(tmp_path, text)
+    result = check(path)
+    assert ("period: '2023-13' is not a valid date; write YYYY, YYYY-MM, YYYY-MM-DD or a range START/END such as"
+            " 2024/2025") in result.stdout
+
+
+def test_a_tag_one_edit_from_a_common_tag_is_a_warning(tmp_path):
+    facts = "".join(f'\n[facts.f{i}]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 1\n'
+                    f'kind = "result"\ntags = ["satellites"]\n' for i in range(3))
+    text = VALID.replace('tags = ["nev"]', 'tags = ["satelites"]') + facts
+    path = write(tmp_path, text)
+    result = check(path)
+    assert result.exit_code == 0
+    assert result.stdout == (f"{path}:{line_of(text, 'satelites')}: first-fact: warning: tag 'satelites' is used once"
+                             " and looks like 'satellites' (3 facts); fix the tag if it is a typo\n")
+    assert check(path, "--strict").exit_code == 2
+
+
+def test_check_json_lists_problems_as_objects_that_follow_the_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    from test_scripting import SCHEMA
+
+    text = VALID.replace('["chongqing"]', '["chongqin"]').replace('tags = ["nev"]', 'tags = ["satelites"]')
+    text += "".join(f'\n[facts.f{i}]\nstatement = "S."\nquote = "Q."\nsource = "example"\nparagraph = 1\n'
+                    f'kind = "result"\ntags = ["satellites"]\n' for i in range(3))
+    path = write(tmp_path, text)
+    result = check(path, "--json")
+    assert result.exit_code == 2
+    rows = result.json()
+    jsonschema.Draft202012Validator({**SCHEMA, "items": {"$ref": "#/$defs/checkProblem"}}).validate(rows)
+    assert {(r["id"], r["severity"]) for r in rows} == {("first-fact", "error"), ("first-fact", "warning")}
+    error = next(r for r in rows if r["severity"] == "error")
+    assert error == {"file": str(path), "line": line_of(text, "entities = "), "id": "first-fact",
+                     "message": error["message"], "severity": "error"}
+    assert error["message"].startswith("entity 'chongqin' is not defined")
+    clean = check(write(tmp_path, VALID, "clean.toml"), "--json")
+    assert (clean.exit_code, clean.json()) == (0, [])

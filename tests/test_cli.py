@@ -202,7 +202,7 @@ def test_completion_offers_tags_kinds_sources_and_formats(plain):
 
 
 def test_completion_offers_commands():
-    assert complete("s") == ["search", "show", "sources", "stats"]
+    assert complete("s") == ["search", "show", "sources", "stats", "source"]
 
 
 def test_zsh_completion_describes_each_fact_id(plain):

@@ -38,8 +38,8 @@ def assert_located(result: Result, path: Path, raw: bytes) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert "unexpected" not in result.stderr, result.stderr
     assert result.exit_code in (0, 2), result
-    if result.exit_code == 0:
-        assert result.stdout == ""
+    if result.exit_code == 0:  # warnings only (a copy of the shipped base has no sources/ beside it)
+        assert all(": warning: " in line for line in result.stdout.splitlines()), result.stdout
         assert result.stderr.startswith("cqfacts: ok: ")
         return
     problems = result.stdout.splitlines()
@@ -74,7 +74,7 @@ def check_bytes(folder: Path, raw: bytes) -> Result:
 
 
 def problem_lines(result: Result) -> set[int]:
-    return {int(line.split(":")[1]) for line in result.stdout.splitlines()}
+    return {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": warning: " not in line}
 
 
 @pytest.fixture(scope="module")

@@ -77,6 +77,7 @@ def base_copy(folder: Path) -> Path:
     """A fact base folder holding a copy of the shipped base (never the curated file itself)."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(FACTS, folder / "facts.toml")
+    shutil.copytree(FACTS.parent / "sources", folder / "sources", dirs_exist_ok=True)  # the archive check reads
     return folder
 
 
@@ -284,11 +285,11 @@ def test_folder_base_with_an_odd_entry(tmp_path, case):
         code, checked, listed = check_folder(base)
     if problem is None:  # ignored, as the README says: only *.toml directly in the folder, not hidden
         assert code == 0, checked
-        assert checked.endswith(" in 1 file\n"), checked
+        assert f" in 1 file of {base} (named on the command line); quotes checked against " in checked, checked
         assert listed == ""
     else:  # an error naming the entry: a base never loads with part of it silently missing
         assert code == 2
-        assert checked == f"{base / problem}\ncqfacts: 1 problem found\n"
+        assert checked == f"{base / problem}\ncqfacts: checked {base} (named on the command line)\ncqfacts: 1 problem found\n"
         assert listed == f"cqfacts: error: {base / problem}\n"
 
 
@@ -339,7 +340,8 @@ def test_facts_env_pointing_at_the_wrong_thing(tmp_path, target, message):
         result = run_process(*args, env={"CQFACTS_FACTS": str(path)}, timeout=30)  # /dev/zero must not hang
         assert result.returncode == 2, (args, result.stderr)
         if args[0] == "check" and target.startswith("/"):  # a problem of the base, listed by check
-            assert (result.stdout, result.stderr) == (message + "\n", "cqfacts: 1 problem found\n")
+            assert (result.stdout, result.stderr) == (
+                message + "\n", f"cqfacts: checked {path} (from $CQFACTS_FACTS)\ncqfacts: 1 problem found\n")
         else:
             assert (result.stdout, result.stderr) == ("", f"cqfacts: error: {message}\n"), args
 

@@ -30,6 +30,9 @@ def test_wheel_holds_the_fact_base_and_schemas(wheel):
         assert "cqfacts/data/facts.toml" in names
         assert zf.read("cqfacts/data/facts.toml") == FACTS.read_bytes()
         assert "cqfacts/schema/facts.schema.json" in names
+        # The shipped base's archive sits beside it as in the repository, so that `check` reads its quotes.
+        archive = "cqfacts/data/sources/chongqing-new-productive-forces-2024-03-31.txt"
+        assert zf.read(archive) == (REPO / "sources" / archive.rsplit("/", 1)[1]).read_bytes()
         assert "cqfacts/cli/app.py" in names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "cqfacts = cqfacts.__main__:main" in zf.read(entry_points).decode()
@@ -56,3 +59,8 @@ def test_installed_wheel_searches_the_packaged_base_from_elsewhere(wheel, tmp_pa
                             capture_output=True, text=True, cwd=elsewhere, env=env)
     assert result.returncode == 0, result.stderr
     assert '"source": "cqgov-2024-03-31"' in result.stdout
+    checked = subprocess.run([str(python), "-m", "cqfacts", "check"], capture_output=True, text=True, cwd=elsewhere,
+                             env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "(the shipped base); quotes checked against " in checked.stderr
+    assert "cqfacts/data/sources/chongqing-new-productive-forces-2024-03-31.txt" in checked.stderr

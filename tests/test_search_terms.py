@@ -195,6 +195,7 @@ broader = ["a"]
 
 [terms.dash]
 preferred = "—"
+narrower = ["car"]
 '''
 
 
@@ -212,6 +213,7 @@ def test_check_names_every_problem_of_the_table_with_its_line(tmp_path: Path) ->
     colour, vehicle, to_b, to_a, dash = (_line(text, wanted) for wanted in (
         'colour = "red"', 'broader = ["vehicle"]', 'broader = ["b"]', 'broader = ["a"]', 'preferred = "—"'))
     circle = "is below itself through its broader/narrower links; remove a link of the circle"
+    # terms.car has a problem of its own (an unknown key): the link to it from terms.dash is not reported.
     assert result.stdout.splitlines() == [
         f"{path}:{vehicle}: terms.nev: broader: term 'vehicle' is not defined; add a [terms.ID] table or fix the id",
         f"{path}:{colour}: terms.car: unknown key 'colour'",
@@ -233,7 +235,7 @@ def test_check_names_every_problem_of_the_table_with_its_line(tmp_path: Path) ->
 def test_the_shipped_terms_table_is_valid_and_curated_by_topic() -> None:
     result = run("--facts", str(FACTS), "check")
     assert result.exit_code == 0, result.stdout
-    assert re.search(r"ok: \d+ facts, 1 sources, \d+ entities, \d+ terms in 1 file", result.stderr)
+    assert re.search(r"ok: \d+ facts, 1 sources, \d+ entities, \d+ terms in 1 file", result.stderr), result.stderr
     text = FACTS.read_text("utf-8")
     for topic in ("# Vehicles", "# Electronics", "# Satellites", "# Labs and research", "# Finance",
                   "# Trade and customs", "# Logistics", "# Industry statistics", "# Overseas projects",

@@ -159,7 +159,15 @@ class _Checker:
 _INVALID = object()
 
 
+PERIOD_FORMS = "write YYYY, YYYY-MM, YYYY-MM-DD or a range START/END such as 2024/2025 or 2023-01/2023-06"
+
+
 def _partial_date_problem(value: str) -> str | None:
+    problem = _partial_date_error(value)
+    return f"{problem}; {PERIOD_FORMS}" if problem else None
+
+
+def _partial_date_error(value: str) -> str | None:
     if not PARTIAL_DATE_RE.fullmatch(value):
         return (f"{_shown(value)} is not a year, month or day (YYYY, YYYY-MM, YYYY-MM-DD)"
                 " or a range of two joined by '/'")
@@ -290,7 +298,8 @@ class References:
 
 def check_document(file: str, text: str, data: dict[str, Any]
                    ) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
-    """Validate one parsed file; return its valid items by section, the facts' references, and its problems."""
+    """Validate one parsed file; return its items by section (None for one with problems), the facts'
+    references, and its problems."""
     checker = _Checker(file, line_index(text))
     items: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
     refs: list[References] = []
@@ -329,11 +338,8 @@ def check_document(file: str, text: str, data: dict[str, Any]
                     tuple(e for e in entities if isinstance(e, str) and ID_RE.fullmatch(e))
                     if isinstance(entities, list) else ()))
             values = checker.table(spec_name, body, item, path, origin.line)
-            if values is None:
-                continue
-            built = _build(section, item_id, values, origin, checker)
-            if built is not None:
-                items[section][item_id] = built
+            # None marks an item that is there but broken: references to it are not reported again.
+            items[section][item_id] = None if values is None else _build(section, item_id, values, origin, checker)
     return items, refs, checker.problems
 
 
@@ -342,58 +348,22 @@ def _first_table_line(lines: LineIndex, key: str) -> int:
 
 
 
-def cross_check(base: FactBase, refs: list[References]) -> list[Problem]:
-    """References between items: each fact's source and entities must exist."""
+def cross_check(base: FactBase, refs: list[References], broken: dict[str, set[str]] | None = None) -> list[Problem]:
+    """References between items: each fact's source and entities must exist (``broken``: defined, with
+    problems of their own already reported, so not reported again on each fact)."""
     problems: list[Problem] = []
+    broken_sources, broken_entities = (broken or {}).get("sources", set()), (broken or {}).get("entities", set())
     for ref in refs:
         origin = ref.origin
-        if ref.source is not None and ref.source not in base.sources:
+        if ref.source is not None and ref.source not in base.sources and ref.source not in broken_sources:
             hint = _did_you_mean(ref.source, base.sources)
             problems.append(Problem(origin.file, origin.line_of("source"), ref.fact_id,
                                     f"source {_shown(ref.source)} is not defined{hint};"
                                     " add a [sources.ID] table or fix the id"))
         for entity in ref.entities:
-            if entity not in base.entities:
+            if entity not in base.entities and entity not in broken_entities:
                 problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
                                         f"entity {_shown(entity)} is not defined{_did_you_mean(entity, base.entities)};"
                                         " add an [entities.ID] table or fix the id"))
     return problems
 
-
-def check_terms(base: FactBase) -> list[Problem]:
-    """The terms table: links name known terms (narrower: or entities), no term is below itself, and no
-    name (as search compares names: 'EVs' is 'EV') belongs to two terms or has nothing to search by."""
-    from cqfacts.concepts import below_of, key
-
-    problems: list[Problem] = []
-    owners: dict[tuple[str, ...], Term] = {}
-    for term in base.terms.values():
-        origin = term.origin or Origin("", 0)
-        item = f"terms.{term.id}"
-
-        def add(key_name: str, message: str, origin: Origin = origin, item: str = item) -> None:
-            problems.append(Problem(origin.file, origin.line_of(key_name), item, message))
-
-        for link in term.broader:
-            if link not in base.terms:
-                add("broader", f"broader: term {_shown(link)} is not defined{_did_you_mean(link, base.terms)};"
-                    " add a [terms.ID] table or fix the id")
-        for link in term.narrower:
-            if link not in base.terms and link not in base.entities:
-                add("narrower", f"narrower: {_shown(link)} is neither a term nor an entity"
-                    f"{_did_you_mean(link, [*base.terms, *base.entities])}; fix the id or add the table")
-        if term.id in below_of(base.terms, term.id):
-            add("broader" if term.broader else "narrower",
-                "is below itself through its broader/narrower links; remove a link of the circle")
-        for name in term.names:
-            name_key = key(name)
-            key_name = "preferred" if name == term.preferred else "variants"
-            if not name_key:
-                add(key_name, f"{key_name}: {_shown(name)} has no word, number or Chinese to search by")
-                continue
-            owner = owners.setdefault(name_key, term)
-            if owner is not term:
-                where = f"{owner.origin.file}:{owner.origin.line}" if owner.origin else owner.id
-                add(key_name, f"{key_name}: {_shown(name)} is already a name of terms.{owner.id} ({where}); "
-                    "a name belongs to one concept: remove it from one of the two")
-    return problems

@@ -29,10 +29,17 @@ class Problem:
     line: int
     item: str  # a fact, source or entity id ("sources.x"), or "" for the file itself
     message: str
+    severity: str = "error"  # or "warning": reported, but fails `check` only with --strict
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.item}: {self.message}" if self.item else f"{where}: {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return f"{where}: {self.item}: {message}" if self.item else f"{where}: {message}"
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON form (``check --json``)."""
+        return {"file": self.file, "line": self.line or None, "id": self.item or None, "message": self.message,
+                "severity": self.severity}
 
 
 class FactBaseError(CqfactsError):

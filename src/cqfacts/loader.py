@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from cqfacts.checker import References, check_document, check_terms, cross_check
+from cqfacts.checker import References, check_document, cross_check
 from cqfacts.errors import CqfactsError, FactBaseError, Problem
 from cqfacts.model import FactBase
 from cqfacts.spec import SECTION_OF
+from cqfacts.term_rules import check_terms
 from cqfacts.toml_text import parse_document
 
 ENV_FACTS = "CQFACTS_FACTS"
@@ -27,14 +28,42 @@ def shipped_facts_path() -> Path:
     return Path(__file__).resolve().parents[2] / "facts.toml"
 
 
-def resolve_facts_path(path: str | os.PathLike[str] | None) -> Path:
-    """The path a command should load: the option, else $CQFACTS_FACTS, else the shipped base."""
+FACTS_FILE = "facts.toml"
+
+
+def nearest_facts_file(start: Path | None = None) -> Path | None:
+    """The nearest ``facts.toml`` in ``start`` (default: the current folder) or a folder above it."""
+    try:
+        here = (start or Path.cwd()).resolve()
+    except OSError:  # the current folder was deleted
+        return None
+    for folder in (here, *here.parents):
+        candidate = folder / FACTS_FILE
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
+def which_facts(path: str | os.PathLike[str] | None) -> tuple[Path, str]:
+    """The fact base a command reads and why: the option, $CQFACTS_FACTS, the nearest facts.toml, the shipped one."""
     if path is not None and str(path) != "":
-        return Path(path)
+        return Path(path), "named on the command line"
     env = os.environ.get(ENV_FACTS)
     if env:
-        return Path(env)
-    return shipped_facts_path()
+        return Path(env), f"from ${ENV_FACTS}"
+    nearest = nearest_facts_file()
+    if nearest is not None:
+        return nearest, "the nearest facts.toml"
+    return shipped_facts_path(), "the shipped base"
+
+
+def resolve_facts_path(path: str | os.PathLike[str] | None) -> Path:
+    """The path a command should load: the option, else $CQFACTS_FACTS, else the nearest facts.toml, else the
+    shipped base."""
+    return which_facts(path)[0]
 
 
 def fact_files(path: Path) -> list[Path]:
@@ -60,31 +89,33 @@ _NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (st
 MAX_FILE_BYTES = 100 * 2**20
 
 
-def _read_file(path: Path, streams: bool) -> bytes:
+def read_bytes(path: Path, streams: bool = False, limit: int = MAX_FILE_BYTES, what: str = "a TOML file",
+               too_big: str = "too big for a fact base") -> bytes:
     """The bytes of a regular file, or with ``streams`` of a pipe or device named on purpose (/dev/stdin).
 
     In a folder only regular files are read: a pipe there would block and /dev/zero would never end.
+    Never more than ``limit`` bytes are read.
     """
     # Without streams, opening a pipe must not wait for a writer: it is refused right after.
     fd = os.open(path, os.O_RDONLY | (0 if streams else getattr(os, "O_NONBLOCK", 0)))
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode) and not (streams and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode))):
-            what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
-            raise OSError(f"{what}, not a TOML file")
+            kind = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+            raise OSError(f"{kind}, not {what}")
         with os.fdopen(os.dup(fd), "rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)
+            raw = file.read(limit + 1)
     finally:
         os.close(fd)
-    if len(raw) > MAX_FILE_BYTES:
-        raise OSError(f"more than {MAX_FILE_BYTES // 2**20} MB, too big for a fact base")
+    if len(raw) > limit:
+        raise OSError(f"more than {limit // 2**20} MB, {too_big}")
     return raw
 
 
 def read_document(path: Path, streams: bool = False) -> tuple[str, dict[str, Any] | None, list[Problem]]:
     """Read and parse one TOML file (``streams``: or a pipe); a problem instead of a document when it cannot."""
     try:
-        raw = _read_file(path, streams)
+        raw = read_bytes(path, streams)
     except OSError as exc:
         return "", None, [Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}")]
     return parse_document(str(path), raw)
@@ -112,13 +143,42 @@ def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, An
 
 
 def load_with_problems(path: str | os.PathLike[str] | None = None,
-                       map_files: Callable[..., Iterable[Any]] = map) -> tuple[FactBase, list[Problem]]:
-    """Load what is valid and list what is not: what ``cqfacts check`` reports."""
+                       map_files: Callable[..., Iterable[Any]] = map,
+                       substitute: tuple[Path, Path] | None = None) -> tuple[FactBase, list[Problem]]:
+    """Load what is valid and list what is not: what ``cqfacts check`` reports.
+
+    ``substitute`` = (file, draft): read the draft in place of that file of the base, as if it were there
+    (an edit is checked before it replaces the file).
+    """
     resolved = resolve_facts_path(path)
     files = fact_files(resolved)
     named = files == [resolved]  # a file named on purpose may be a pipe: --facts /dev/stdin, --facts <(...)
+    if substitute is not None:
+        return _load_substituted(files, named, map_files, *substitute)
+    return _merge(files, named, map_files)
+
+
+def _load_substituted(files: list[Path], named: bool, map_files: Callable[..., Iterable[Any]],
+                      original: Path, draft: Path) -> tuple[FactBase, list[Problem]]:
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve()
+        except OSError:
+            return False
+
+    if not any(same(f, original) for f in files):
+        raise CqfactsError(f"{original}: not a file of the fact base ({', '.join(map(str, files))})")
+    read = [draft if same(f, original) else f for f in files]
+    base, problems = _merge(read, named, map_files)
+    base.files = tuple(str(original) if f == str(draft) else f for f in base.files)
+    return base, problems  # they name the draft: the caller says which file it stands for
+
+
+def _merge(files: list[Path], named: bool,
+           map_files: Callable[..., Iterable[Any]]) -> tuple[FactBase, list[Problem]]:
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
+    broken: dict[str, set[str]] = {section: set() for section in SECTION_OF}
     refs: list[References] = []
     for file, (items, doc_refs, doc_problems) in zip(files, map_files(read_file, files, [named] * len(files)),
                                                      strict=True):
@@ -126,6 +186,9 @@ def load_with_problems(path: str | os.PathLike[str] | None = None,
         refs += doc_refs
         for section, found in items.items():
             for item_id, obj in found.items():
+                if obj is None:  # defined, with problems of its own
+                    broken[section].add(item_id)
+                    continue
                 earlier = merged[section].get(item_id)
                 if earlier is not None:
                     label = item_id if section == "facts" else f"{section}.{item_id}"
@@ -135,6 +198,6 @@ def load_with_problems(path: str | os.PathLike[str] | None = None,
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
                     files=tuple(str(f) for f in files), terms=merged["terms"])
-    problems += cross_check(base, refs) + check_terms(base)
+    problems += cross_check(base, refs, broken) + check_terms(base, broken["terms"])
     return base, problems
 

@@ -84,6 +84,7 @@ class Source:
     url: str | None = None
     accessed: dt.date | None = None
     archive: str | None = None
+    sha256: str | None = None
     note: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
@@ -131,6 +132,7 @@ class Source:
             "url": self.url,
             "accessed": self.accessed.isoformat() if self.accessed else None,
             "archive": self.archive,
+            "sha256": self.sha256,
             "note": self.note,
         })
         return {k: v for k, v in out.items() if v is not None}

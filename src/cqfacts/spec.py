@@ -74,6 +74,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "url": Field("url"),
         "accessed": Field("date"),
         "archive": TEXT,
+        "sha256": TEXT,
         "note": TEXT,
     },
     "author": {"organization": TEXT, "family": TEXT, "given": TEXT, "family_first": Field("bool")},

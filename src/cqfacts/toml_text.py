@@ -152,22 +152,85 @@ def parse_document(name: str, raw: bytes) -> tuple[str, dict[str, Any] | None, l
         # tomllib takes time quadratic in the parts of a dotted key: [a.a.a...] with a million parts would hang.
         return text, None, [Problem(name, lines.dottiest, "", f"{lines.most_dots:,} dots outside strings on one line: "
                                     "a key this deeply dotted (or a list this long) is too big to read")]
+    problems: list[Problem] = []
+    parsed, placeholders = text, []
+    while True:
+        try:
+            data = tomllib.loads(parsed)
+        except tomllib.TOMLDecodeError as exc:
+            duplicate = _duplicate_table(name, parsed, lines, str(exc), len(placeholders))
+            if duplicate is None or len(placeholders) >= MAX_DUPLICATES:
+                return text, None, [*problems, _syntax_problem(name, parsed, str(exc))]
+            problem, parsed, placeholder = duplicate
+            problems.append(problem)
+            placeholders.append(placeholder)
+            continue
+        except RecursionError:
+            message = "TOML nesting too deep to read: nest arrays and tables less"
+            return text, None, [*problems, Problem(name, lines.deepest, "", message)]
+        break
+    for placeholder in placeholders:  # the second copy of a duplicated table is set aside, not checked
+        data.pop(placeholder, None)
+    return text, data, problems
+
+
+
+MAX_DUPLICATES = 100
+_DUPLICATE_RE = re.compile(r"Cannot declare (\(.*\)) twice \(at line (\d+), column \d+\)")
+_LOOSE_STRING_RE = re.compile(r"Illegal character '\\n'|Unterminated string|Expected newline or end of document")
+_UNESCAPED_QUOTE_RE = re.compile(r'(?<!\\)"')
+LOOSE_QUOTE_HINT = ("; a string is not closed where it should be: inside \"...\" write a straight quote as \\\""
+                    " or type curly quotes “ ”, or put the text in '...' or '''...'''")
+
+
+def _duplicate_table(name: str, text: str, lines: LineIndex, message: str, count: int
+                     ) -> tuple[Problem, str, str] | None:
+    """A table header written twice: the problem naming both lines, and the text with the second header
+    renamed to a placeholder, so that the rest of the file is still parsed and checked."""
+    import ast
+
+    found = _DUPLICATE_RE.search(message)
+    if not found:
+        return None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        pos = _TOML_POS_RE.search(message)
-        # "(at end of document)": the last line, as an editor numbers it.
-        line = int(pos.group(1)) if pos else text.count("\n") + (not text.endswith("\n") or not text)
-        message = _TOML_POS_RE.sub("", message).replace("(at end of document)", "at the end of the file")
-        message = message.strip().rstrip(".")
-        if pos:
-            message += f" (column {pos.group(2)})"
-        message = f"TOML syntax error: {message[:1].lower()}{message[1:]}"
-        if re.search(r"overwrite|redefine|declare .* twice", message):
-            message += "; ids must be unique: rename one of them"
-        return text, None, [Problem(name, line, "", message)]
-    except RecursionError:
-        message = "TOML nesting too deep to read: nest arrays and tables less"
-        return text, None, [Problem(name, lines.deepest, "", message)]
-    return text, data, []
+        path = tuple(ast.literal_eval(found.group(1)))
+    except (ValueError, SyntaxError):
+        return None
+    line = int(found.group(2))
+    rows = text.split("\n")
+    header = rows[line - 1].lstrip() if 0 < line <= len(rows) else ""
+    if not header.startswith("[") or header.startswith("[["):
+        return None
+    first = lines.tables.get(path, 0)
+    label = path[-1] if path[:1] == ("facts",) and len(path) == 2 else ".".join(path)
+    also = f" (first at line {first})" if first and first != line else ""
+    problem = Problem(name, line, label, f"duplicate id: [{'.'.join(path)}] is defined twice in this file{also};"
+                      " ids must be unique: rename or remove one of them")
+    placeholder = f"cqfacts-duplicate-{count}"
+    rows[line - 1] = f"[{placeholder}]"
+    return problem, "\n".join(rows), placeholder
+
+
+def _syntax_problem(name: str, text: str, message: str) -> Problem:
+    pos = _TOML_POS_RE.search(message)
+    # "(at end of document)": the last line, as an editor numbers it.
+    line = int(pos.group(1)) if pos else text.count("\n") + (not text.endswith("\n") or not text)
+    loose = bool(_LOOSE_STRING_RE.search(message)) and _has_loose_quote(text, line)
+    message = _TOML_POS_RE.sub("", message).replace("(at end of document)", "at the end of the file")
+    message = message.strip().rstrip(".")
+    if pos:
+        message += f" (column {pos.group(2)})"
+    message = f"TOML syntax error: {message[:1].lower()}{message[1:]}"
+    if re.search(r"overwrite|redefine|declare .* twice", message):
+        message += "; ids must be unique: rename one of them"
+    if loose:
+        message += LOOSE_QUOTE_HINT
+    return Problem(name, line, "", message)
+
+
+def _has_loose_quote(text: str, line: int) -> bool:
+    """Does this line hold a string that never ends, or one that a straight quote ends early?"""
+    rows = text.split("\n")
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    quotes = len(_UNESCAPED_QUOTE_RE.findall(row))
+    return quotes % 2 == 1 or quotes > 2 or "'''" in row or '"""' in row

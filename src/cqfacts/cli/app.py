@@ -30,8 +30,10 @@ COMMANDS = {
     "search": "finding", "list": "finding", "show": "finding",
     "cite": "citing",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
-    "check": "curating",
+    "check": "curating", "init": "curating",
     "verify": "verifying",
+    "source": "adding", "paragraphs": "adding", "fact": "adding",
+    "export": "exporting",
 }
 
 app = typer.Typer(

@@ -113,6 +113,17 @@ def load_base(facts: Path | None = None) -> FactBase:
     return load(facts or SETTINGS.facts, use_cache=SETTINGS.cache, quiet="_CQFACTS_COMPLETE" in os.environ)
 
 
+def announce_base(facts: Path | None = None) -> None:
+    """Say on stderr which fact base a command reads, when no option or $CQFACTS_FACTS named it."""
+    from cqfacts.loader import which_facts
+
+    path, why = which_facts(facts or SETTINGS.facts)
+    if why in ("the nearest facts.toml", "the shipped base"):
+        from cqfacts.output import notice
+
+        notice(f"fact base: {path} ({why})")
+
+
 def select(base: FactBase, tag: list[str] | None, kind: list[str] | None, year: list[int] | None,
            source: list[str] | None, entity: list[str] | None) -> list[Fact]:
     """The facts the filter options pick, after checking the kinds named."""

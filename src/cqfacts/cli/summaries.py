@@ -16,6 +16,7 @@ from cqfacts.cli.options import (
     SourceOption,
     TagOption,
     YearOption,
+    announce_base,
     emit,
     load_base,
     select,
@@ -75,6 +76,7 @@ def stats_command(
     from cqfacts.views import stats_view
 
     base = load_base(facts)
+    announce_base(facts)
     selected = select(base, tag, kind, year, source, entity)
     emit(stats_rows(selected), stats_view(), as_json, fmt, fields, pager)
     raise typer.Exit(EXIT_FOUND if selected else EXIT_NOTHING)

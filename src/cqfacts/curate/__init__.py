@@ -1,0 +1,1 @@
+"""Curating a fact base: archiving sources, finding quotes, drafting facts, editing TOML files, exporting."""
