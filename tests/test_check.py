@@ -57,7 +57,7 @@ def test_valid_base_passes(tmp_path):
     result = check(path)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
-    assert "ok: 1 facts, 1 sources, 1 entities" in result.stderr
+    assert "ok: 1 fact, 1 source, 1 entity in 1 file" in result.stderr
 
 
 def test_shipped_base_passes():
@@ -333,7 +333,7 @@ def test_key_figure_reads_naturally(tmp_path):
     assert result.stdout == ("first-fact\tabout 1 year\n"
                              "second-fact\tabout 30% → more than 50%\n"
                              "third-fact\t76.9 billion yuan\n"
-                             "fourth-fact\tUS$22.25 million\n")
+                             "fourth-fact\tUS$22.25 million; 3\n")  # every figure of the fact
 
 
 # --- check that never misleads (issue 13) ----------------------------------------------------------

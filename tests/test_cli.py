@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTS, run
+from conftest import FACTS, PINNED_ENV, run, run_process
 from test_output import PLAIN_FACTS, SOURCE, screen, write_base
 
 
@@ -71,20 +71,106 @@ def test_asking_for_help_exits_0_on_stdout(args):
 
 # --- Exit codes ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("frobnicate",), "No such command 'frobnicate'"),
-    (("list", "--bogus"), "No such option: --bogus"),
-    (("show",), "Missing argument 'ID...'"),
-    (("list", "--year", "twenty"), "'twenty' is not a valid int"),
-    (("search", "x", "--limit", "0"), "0 is not in the range x>=1"),
-    (("list", "--json", "--json=x"), "Option '--json' does not take a value"),
+@pytest.mark.parametrize(("args", "error", "hint"), [
+    (("serch", "Tianmu"), "unknown command 'serch'; did you mean 'search'?", None),
+    (("frobnicate",), "unknown command 'frobnicate'", "the commands: search, list, show, cite,"),
+    (("list", "--bogus"), "No such option: --bogus", "see 'cqfacts list --help'"),
+    (("show",), "Missing argument 'ID...'", "see 'cqfacts show --help'"),
+    (("cite",), "Missing argument 'ID...'", "see 'cqfacts cite --help'"),
+    (("list", "--year", "twenty"), "Invalid value for '--year': 'twenty' is not a valid int", "see 'cqfacts list --help'"),
+    (("search", "x", "--limit", "0"), "Invalid value for '--limit' / '-n': 0 is not in the range x>=1",
+     "see 'cqfacts search --help'"),
+    (("list", "--json", "--json=x"), "Option '--json' does not take a value", "see 'cqfacts list --help'"),
+    (("--bogus", "list"), "No such option: --bogus", "see 'cqfacts --help'"),
 ])
-def test_usage_errors_exit_2_with_the_usage_on_stderr(plain, args, message):
+def test_usage_errors_are_one_line_and_a_hint_exit_2(plain, args, error, hint):
     result = run(*args, "--facts", plain)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert "Error: " in result.stderr and message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert (result.exit_code, result.stdout) == (2, "")
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"cqfacts: error: {error}"
+    assert len(lines) == (2 if hint else 1), lines
+    assert not hint or lines[1].startswith(f"cqfacts: {hint}")
+
+
+def test_usage_errors_of_the_installed_command_are_one_line_too():
+    result = run_process("serch", "Tianmu")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "cqfacts: error: unknown command 'serch'; did you mean 'search'?\n"
+
+
+@pytest.mark.parametrize("flag", ["--no-color", "--no-cache", "--no-pager", "--debug"])
+def test_global_options_work_after_the_command_too(plain, flag):
+    env = {"FORCE_COLOR": "1", "NO_COLOR": None}
+    before = run(flag, "search", "satellites", "--facts", plain, "--fields", "id", tty=True, env=env)
+    after = run("search", "satellites", "--facts", plain, "--fields", "id", flag, tty=True, env=env)
+    assert (after.exit_code, after.stderr) == (before.exit_code, before.stderr) == (0, "")
+    assert after.stdout == before.stdout
+    assert ("\x1b[36m" in after.stdout) is (flag != "--no-color")  # the id column's cyan
+
+
+def test_a_global_flag_after_the_command_is_that_flag_not_a_value_or_an_argument(plain):
+    assert run("--facts", plain, "search", "satellites", "--no-color", "--json").json()  # moved: still a search
+    # The value of an option, and anything after --, stay where they are.
+    assert run("--facts", plain, "list", "--tag", "--debug").exit_code == 1  # no fact has the tag "--debug"
+    result = run("--facts", plain, "search", "--json", "--", "--no-color")
+    assert (result.exit_code, result.stdout) == (1, "[]\n")  # searched for the words "--no-color"
+
+
+def test_global_options_are_moved_before_the_command_unless_it_takes_them_itself():
+    from cqfacts.cli.app import _globals_first
+
+    assert _globals_first(["new", "x", "--facts", "b.toml", "--debug"], "new", set()) == [
+        "--facts", "b.toml", "--debug", "new", "x"]  # a command without a --facts of its own
+    assert _globals_first(["--no-cache", "new", "--facts=b.toml"], "new", set()) == ["--no-cache", "--facts=b.toml", "new"]
+    assert _globals_first(["list", "--facts", "b.toml"], "list", {"--facts"}) == ["list", "--facts", "b.toml"]
+    assert _globals_first(["list", "--tag", "--debug"], "list", {"--tag"}) == ["list", "--tag", "--debug"]
+
+
+def test_global_facts_option_after_the_command(plain):
+    assert run("list", "--json", "--facts", plain).json() == run("--facts", plain, "list", "--json").json()
+
+
+_INTERRUPT_DURING_IMPORT = """
+import os, signal, sys
+MODULE = sys.argv[1]
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == MODULE:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while this module is being imported
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv[:] = ["cqfacts", *sys.argv[2:]]
+import runpy
+runpy.run_module("cqfacts", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("module", ["typer", "cqfacts.cli.app", "cqfacts.cli.finding", "cqfacts.cache"])
+def test_ctrl_c_during_start_up_exits_130_without_a_traceback(module):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _INTERRUPT_DURING_IMPORT, module, "search", "Tianmu", "--json"],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize("args", [("list",), ("list", "--json"), ("search", "Tianmu", "--format", "table"),
+                                  ("cite", "nev-production-sales-2023"), ("--version",), ("--help",)])
+@pytest.mark.parametrize(("redirect", "error"), [
+    (">&-", "cqfacts: error: standard output is closed; nothing can be printed (was it `>&-`?)\n"),
+    (">/dev/full", "cqfacts: error: cannot write to standard output: No space left on device; "
+                   "the output is incomplete\n"),
+])
+def test_a_closed_or_full_stdout_is_one_line_and_exit_2(args, redirect, error):
+    import subprocess
+    import sys
+
+    if redirect == ">/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "cqfacts", *args])
+    done = subprocess.run(["bash", "-c", f"{command} {redirect}"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (2, error)
 
 
 @pytest.mark.parametrize("command", [("list",), ("show", "nev-output-2023"), ("sources",), ("tags",), ("stats",)])
@@ -342,3 +428,203 @@ def test_source_header_is_shared(tmp_path):
     path.write_text(SOURCE, encoding="utf-8")
     result = run("stats", "--facts", str(path), "--json")
     assert (result.exit_code, result.json()) == (1, [{"group": "total", "value": "facts", "facts": 0}])
+
+
+# --- Help that says what is true, and examples that run as printed -----------------------------------------
+
+def _help_examples() -> list[str]:
+    """Every example line of `cqfacts --help` and of each command's --help, as printed."""
+    from cqfacts.cli.app import COMMANDS
+
+    top = run("--help").stdout.split("Examples:\n", 1)[1].split("\n\n", 1)[0]
+    examples = [line.strip() for line in top.splitlines()]
+    for command in COMMANDS:
+        text = run(command, "--help").stdout
+        examples += [line.split("Example: ", 1)[1].strip() for line in text.splitlines() if "Example: " in line]
+    return examples
+
+
+def test_every_help_example_runs_as_printed(tmp_path):
+    """In a clone's folder (its facts.toml and sources/), each example runs, or fails only on the user's own
+    input (a file or id it names), in one line: never a usage error, which a wrapped example would be."""
+    import itertools
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(FACTS, tmp_path / "facts.toml")  # examples may write here, never in the repository
+    shutil.copytree(FACTS.parent / "sources", tmp_path / "sources")
+    examples = _help_examples()
+    assert len(examples) >= 8
+    for example in examples:
+        # A tool the example pipes to that is not installed here (jq, datasette): run what comes before it.
+        words = shlex.split(example)
+        for op, program in itertools.pairwise(words):
+            if op in ("|", "&&") and shutil.which(program) is None:
+                example = example[:example.index(f" {op} {program}")]
+                break
+        script = f'cqfacts() {{ {shlex.quote(sys.executable)} -m cqfacts "$@"; }}\nset -o pipefail\n{example}'
+        done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                              env={**PINNED_ENV, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        if done.returncode == 0:
+            assert done.stdout.strip() or done.stderr.startswith("cqfacts: "), example  # data, or what was done
+        else:  # the user's own file or id is not here: one line naming it, exit 2
+            lines = done.stderr.splitlines()
+            assert (done.returncode, len(lines)) == (2, 1) and lines[0].startswith("cqfacts: error: "), (
+                example, done.stderr)
+
+
+@pytest.mark.parametrize(("command", "fields"), [("list", "id,statement,period"), ("search", "id,score,statement"),
+                                                 ("sources", "id,title,published"), ("tags", "tag,facts"),
+                                                 ("stats", "group,value,facts")])
+def test_the_fields_a_help_suggests_exist(command, fields):
+    assert f"e.g. {fields} " in " ".join(run(command, "--help").stdout.split())
+    args = ["search", "Tianmu"] if command == "search" else [command]
+    result = run(*args, "--fields", fields, "--format", "csv")
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == fields
+
+
+def test_cite_help_promises_only_formats_cite_has():
+    text = " ".join(run("cite", "--help").stdout.split())
+    assert "--format json" not in text and "same as --format" not in text
+    assert run("cite", "nev-production-sales-2023", "--format", "json").exit_code == 2
+    assert run("cite", "nev-production-sales-2023", "--json").json()
+
+
+def test_a_machine_style_has_no_in_text_form():
+    result = run("cite", "nev-production-sales-2023", "--style", "bibtex", "--in-text")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("cqfacts: error: bibtex is a file format for reference managers: it has no "
+                                    "in-text form")
+
+
+def test_check_counts_in_the_singular_and_plural():
+    result = run("check", str(FACTS))
+    assert result.exit_code == 0
+    assert result.stderr.startswith("cqfacts: ok: 92 facts, 1 source, ") and " entities in 1 file" in result.stderr
+
+
+def test_stats_heads_its_group_column_as_json_names_it():
+    header = run("stats", "--format", "markdown").stdout.splitlines()[0]
+    assert header == "| Group | Value | Facts |"
+    assert set(run("stats", "--json").json()[0]) == {"group", "value", "facts"}
+
+
+# --- Fact ids in any letter case ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [("show", "Tianmu-1-Developer", "--json"), ("cite", "TIANMU-1-DEVELOPER", "--json"),
+                                  ("list", "--source", "CQGOV-2024-03-31", "--json"),
+                                  ("list", "--tag", "Satellites", "--json")])
+def test_ids_match_in_any_letter_case(args):
+    lower = run(*[a.lower() if not a.startswith("--") else a for a in args])
+    typed = run(*args)
+    assert (typed.exit_code, typed.stderr) == (0, "")
+    assert typed.json() == lower.json() and typed.json()
+
+
+def test_completion_of_ids_in_any_letter_case():
+    from cqfacts.cli.options import complete_fact_id
+
+    assert [i for i, _ in complete_fact_id(None, "Tianmu-1-D")] == ["tianmu-1-developer"]  # type: ignore[arg-type]
+
+
+# --- cite --copy inside tmux ----------------------------------------------------------------------------
+
+def _fake_tmux(folder: Path, passthrough: str, old: bool = False) -> Path:
+    """A tmux that logs what load-buffer gets and answers show-options; ``old``: no load-buffer -w (< 3.2)."""
+    import stat
+
+    log = folder / "tmux-buffer.txt"
+    script = folder / "tmux"
+    script.write_text(f"""#!/bin/sh
+case "$1 $2" in
+  "load-buffer -w") {'exit 1' if old else f'cat > {shlex.quote(str(log))}; echo "-w" > {shlex.quote(str(log))}.flags'} ;;
+  "load-buffer -") cat > {shlex.quote(str(log))} ;;
+  "show-options -gv") echo {passthrough} ;;
+  *) exit 1 ;;
+esac
+""", encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return log
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    import io
+
+    from cqfacts import clipboard
+
+    screen = io.StringIO()
+    screen.close = lambda: None  # type: ignore[method-assign]
+    monkeypatch.setattr(clipboard, "open_terminal", lambda: screen)
+    return screen
+
+
+TMUX_ENV = {"TMUX": "/tmp/tmux-0/default,1,0", "DISPLAY": None, "WAYLAND_DISPLAY": None}
+FACT_ID = "nev-production-sales-2023"
+
+
+def test_copy_inside_tmux_without_passthrough_loads_the_tmux_buffer(tmp_path, terminal):
+    log = _fake_tmux(tmp_path, "off")
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert result.exit_code == 0
+    assert log.read_text("utf-8") == result.stdout and (tmp_path / "tmux-buffer.txt.flags").exists()
+    assert terminal.getvalue() == ""  # tmux would drop the sequence: none is sent
+    assert result.stderr.startswith("cqfacts: copied to the tmux buffer (paste with prefix ];")
+    assert "clipboard with" not in result.stderr
+
+
+def test_copy_inside_tmux_with_passthrough_also_sends_osc52(tmp_path, terminal):
+    from cqfacts.clipboard import osc52
+
+    _fake_tmux(tmp_path, "on")
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert terminal.getvalue() == osc52(result.stdout, tmux=True)
+    assert "tmux buffer" in result.stderr and "copied to the clipboard with OSC 52 (terminal)" in result.stderr
+
+
+def test_copy_inside_an_old_tmux_still_loads_its_buffer(tmp_path, terminal):
+    log = _fake_tmux(tmp_path, "off", old=True)
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert log.read_text("utf-8") == result.stdout
+    assert result.stderr.startswith("cqfacts: copied to the tmux buffer")
+
+
+def test_copy_inside_tmux_without_the_tmux_command_says_it_may_not_have_arrived(tmp_path, terminal):
+    result = run("cite", FACT_ID, "--copy", env={**TMUX_ENV, "PATH": str(tmp_path)})  # no tmux to ask
+    assert terminal.getvalue()  # the sequence, wrapped for passthrough: the one chance
+    assert result.stderr == ("cqfacts: sent to the terminal with OSC 52 through tmux, which passes it on only "
+                             "with 'set -g allow-passthrough on' in ~/.tmux.conf: the copy may not have arrived\n")
+
+
+# --- The manual page --------------------------------------------------------------------------------------
+
+def test_the_man_page_is_made_from_the_help_of_every_command():
+    import typer.main
+
+    from cqfacts.cli.app import COMMANDS, register
+
+    result = run_process("--man")
+    assert result.returncode == 0 and result.stderr == ""
+    page = result.stdout
+    assert page.startswith('.TH CQFACTS 1 "" "cqfacts ')
+    group = typer.main.get_command(register())
+    for name in COMMANDS:
+        assert f'\n.SS "cqfacts {name} ' in page, name
+        for param in group.commands[name].params:  # type: ignore[attr-defined]
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert f"\\fB{opt.replace('-', chr(92) + '-')}" in page or opt.replace("-", "\\-") in page, opt
+
+
+@pytest.mark.skipif(__import__("shutil").which("groff") is None, reason="no groff to read the man page with")
+def test_the_man_page_reads_cleanly_and_keeps_each_example_on_one_line(tmp_path):
+    import subprocess
+
+    page = run_process("--man").stdout
+    shown = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-P", "-cbou"], input=page, capture_output=True,
+                           text=True, env={"PATH": "/usr/bin:/bin", "MANWIDTH": "80"}, timeout=60)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    text = shown.stdout.replace("\u2010", "-").replace("\u2212", "-")
+    for example in _help_examples():
+        assert any(line.strip().removeprefix("Example: ") == example for line in text.splitlines()), example

@@ -85,7 +85,7 @@ def test_a_new_curator_adds_an_article_and_two_facts_and_cites_them(curator):
 
     check = run("check")
     assert check.exit_code == 0, check.stdout + check.stderr
-    assert f"ok: 2 facts, 1 sources, 0 entities in 1 file of {curator / 'facts.toml'} (the nearest facts.toml)" in check.stderr
+    assert f"ok: 2 facts, 1 source, 0 entities in 1 file of {curator / 'facts.toml'} (the nearest facts.toml)" in check.stderr
     assert "quotes checked against" in check.stderr
 
     ids = [f["id"] for f in run("search", "Vientiane vehicles", "--json").json()]

@@ -229,12 +229,12 @@ def test_in_a_pipe_without_a_format_rows_are_plain_tab_separated(plain):
 def test_on_a_terminal_the_table_fills_the_width_and_wraps_the_statement(plain, width):
     out = screen(run("list", "--facts", plain, tty=True, env={"COLUMNS": str(width)}).stdout)
     lines = out.splitlines()
-    assert lines[0].split()[:2] == ["ID", "Statement"] or lines[1].split()[:2] == ["ID", "Statement"]
+    assert lines[0].split()[:2] in (["ID", "Statement"], ["ID", "/"])  # side by side, or the id above
     assert "─" * 10 in out
     assert max(len(line) for line in lines) <= width
+    for fact_id in PLAIN_FACTS:  # never split, at any width
+        assert any(line.split()[:1] == [fact_id] for line in lines), fact_id
     words = " ".join(out.split())
-    for fact_id in PLAIN_FACTS if width >= 80 else ():  # ids fold only on narrow terminals
-        assert fact_id in words
     statement = PLAIN_FACTS["supporting-rate-2025"]["statement"]
     wrapped = width < 140
     assert (statement in out) is not wrapped
@@ -248,13 +248,66 @@ def test_a_wide_terminal_gives_the_statement_the_room(plain):
     assert max(map(len, wide)) == 160  # the longest statement wraps exactly at the edge
 
 
-def test_a_long_id_folds_on_a_narrow_terminal_rather_than_squeezing_the_statement_out(tmp_path):
-    base = write_base(tmp_path, {"a-very-long-fact-identifier-that-goes-on-and-on-and-on": {
-        "statement": "A statement that must stay readable however long the identifier is."}})
-    out = screen(run("list", "--facts", str(base), tty=True, env={"COLUMNS": "60"}).stdout)
-    assert max(len(line) for line in out.splitlines()) <= 60
-    first_row = next(line for line in out.splitlines() if line.startswith("a-very"))
-    assert "A statement that" in first_row  # at least a third of the width is left for the statement
+LONG_ID = "a-very-long-fact-identifier-that-goes-on-and-on"  # 47 characters, as long as the longest shipped id
+LONG_STATEMENT = ("A statement that must stay readable however long the identifier is, so it gets forty columns "
+                  "or more on an eighty-column terminal, and the identifier is never split.")
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_a_long_id_is_never_split_and_the_statement_keeps_forty_columns(tmp_path, width):
+    base = write_base(tmp_path, {LONG_ID: {"statement": LONG_STATEMENT, "period": "2023",
+                                           "figures": [{"value": 3, "unit": "percent"}]}})
+    out = screen(run("list", "--facts", str(base), tty=True, env={"COLUMNS": str(width)}).stdout)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert any(line.split()[:1] == [LONG_ID] for line in lines)  # whole, on one line
+    statement_lines = [line for line in lines if any(w in line for w in ("readable", "columns", "terminal"))]
+    widest = max(len(line.strip()) for line in statement_lines)
+    assert widest >= 35 and " ".join(" ".join(statement_lines).split()).count("A statement that must") == 1
+    assert "forty" in out and "split." in out  # nothing of the statement is lost
+
+
+def test_the_layout_gives_the_statement_forty_columns_beside_or_below_the_id():
+    from cqfacts.table import plan
+    from cqfacts.views import fact_view
+
+    view = fact_view()
+    columns = view.pick(None)
+    record = {"id": LONG_ID, "statement": LONG_STATEMENT, "figures": [], "kind": "result", "period": "2023"}
+    rows = [[c.get(record) if isinstance(c.get(record), str) else "" for c in columns]]
+    for width in (60, 80, 100, 120, 200):
+        layout = plan(columns, rows, width)
+        got = dict(zip(layout.kept, layout.widths, strict=True))
+        assert sum(layout.widths) + 3 * (len(layout.kept) - 1) <= width
+        assert got[1] >= 40  # the statement
+        if not layout.stacked:
+            assert got[0] == len(LONG_ID)  # the id, whole
+
+
+def test_the_figure_column_shows_every_figure_of_a_fact(tmp_path):
+    base = write_base(tmp_path, {"two-figures": {"statement": "Output rose and exports doubled.", "figures": [
+        {"value": 500000, "unit": "vehicles", "comparator": "more-than"},
+        {"value": 2, "unit": "times", "comparator": "about"}]}})
+    tsv = run("list", "--facts", str(base), "--fields", "id,figure").stdout
+    assert tsv == "two-figures\tmore than 500,000 vehicles; about 2 times\n"
+    table = " ".join(screen(run("list", "--facts", str(base), tty=True).stdout).split())
+    assert "more than 500,000 vehicles; about 2 times" in table
+
+
+def test_a_huge_cell_is_cut_with_an_ellipsis_in_tables_only(tmp_path):
+    from cqfacts.table import MAX_CELL
+
+    huge = "word " * 2_000_000  # 10 MB
+    base = write_base(tmp_path, {"huge": {"statement": huge.strip(), "note": huge.strip()}})
+    table = run("list", "--facts", str(base), "--no-cache", tty=True, env={"COLUMNS": "80"})
+    assert table.exit_code == 0
+    text = screen(table.stdout)
+    assert "…" in text and len(text) < 4 * MAX_CELL  # a few screens, not 10 MB
+    assert len(text.splitlines()) < MAX_CELL // 20
+    whole = run("list", "--facts", str(base), "--no-cache", "--json").json()
+    assert whole[0]["statement"] == huge.strip()  # the other formats are whole
+    tsv = run("list", "--facts", str(base), "--no-cache", "--fields", "statement").stdout
+    assert tsv == huge.strip() + "\n"
 
 
 def test_an_empty_table_is_a_notice_on_stderr(plain):

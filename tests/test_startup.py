@@ -14,9 +14,14 @@ import pytest
 
 from conftest import PINNED_ENV, run, run_process
 
-HEAVY = ("typer", "rich", "rapidfuzz", "sqlite3", "jsonschema", "pydantic")
+HEAVY = ("typer", "rich", "rapidfuzz", "sqlite3", "jsonschema", "pydantic", "textual", "tomlkit")
+# What a cached answer needs none of: the TOML parser and the checker (the cache holds the checked base),
+# the dataclass machinery (cqfacts.lazy builds it on first need), html (for --format html only).
+NOT_WHEN_CACHED = ("tomllib", "tomli", "dataclasses", "html", "cqfacts.checker", "cqfacts.toml_text",
+                   "cqfacts.spec", "hashlib", "csv")
+COMMAND_MODULES = ("cqfacts.cli.finding", "cqfacts.cli.citing", "cqfacts.cli.summaries", "cqfacts.cli.curating")
 
-# Runs cqfacts as the installed script does, then reports the heavy modules loaded, on a line of its own.
+# Runs cqfacts as the installed script does, then reports the modules loaded, on a line of its own.
 _PROBE = """
 import json, sys
 from cqfacts.__main__ import main
@@ -25,12 +30,12 @@ try:
 except SystemExit:
     pass
 sys.stdout.flush()
-print("\\nLOADED " + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))))
+print("\\nLOADED " + json.dumps(sorted(sys.modules)))
 """
 
 
-def loaded(*args: str, env: dict[str, str] | None = None) -> tuple[set[str], str]:
-    """The heavy modules a real cqfacts process loaded, and what it printed."""
+def all_loaded(*args: str, env: dict[str, str] | None = None) -> tuple[set[str], str]:
+    """Every module a real cqfacts process loaded, and what it printed."""
     import os
 
     full_env = {**os.environ, **PINNED_ENV, **(env or {})}
@@ -42,6 +47,12 @@ def loaded(*args: str, env: dict[str, str] | None = None) -> tuple[set[str], str
     out, _, report = done.stdout.rpartition("\nLOADED ")
     assert report, done.stderr
     return set(json.loads(report)), out
+
+
+def loaded(*args: str, env: dict[str, str] | None = None) -> tuple[set[str], str]:
+    """The heavy packages a real cqfacts process loaded, and what it printed."""
+    modules, out = all_loaded(*args, env=env)
+    return {m.split(".")[0] for m in modules} & set(HEAVY), out
 
 
 @pytest.fixture
@@ -64,6 +75,29 @@ def test_without_the_cache_no_database_is_opened(tmp_path):
     assert json.loads(out)[0]["id"].startswith("tianmu-1")
     assert modules == {"typer"}
     assert not cache.exists()
+
+
+@pytest.mark.parametrize("args, command_module", [
+    (("search", "Tianmu", "--json"), "finding"),
+    (("list", "--tag", "satellites", "--json"), "finding"),
+    (("show", "nev-production-sales-2023", "--json"), "finding"),
+    (("cite", "nev-production-sales-2023"), "citing"),
+    (("stats", "--json"), "summaries"),
+])
+def test_a_cached_command_imports_its_own_module_and_nothing_it_does_not_use(cache_env, args, command_module):
+    modules, out = all_loaded(*args, env=cache_env)
+    assert out.strip()
+    assert {m for m in COMMAND_MODULES if m in modules} == {f"cqfacts.cli.{command_module}"}
+    assert not modules & set(NOT_WHEN_CACHED), sorted(modules & set(NOT_WHEN_CACHED))
+    assert {m.split(".")[0] for m in modules} & set(HEAVY) == {"typer"}
+
+
+def test_check_imports_the_checker_and_no_other_command(cache_env):
+    modules, _ = all_loaded("check", env=cache_env)
+    assert {m for m in COMMAND_MODULES if m in modules} == {"cqfacts.cli.curating"}
+    assert {"cqfacts.checker", "tomllib"} <= modules or {"cqfacts.checker", "tomli"} <= modules
+    # rapidfuzz may come: check reads each source's archive and shows the nearest passage to a quote.
+    assert not {m.split(".")[0] for m in modules} & {"rich", "sqlite3", "textual", "tomlkit"}
 
 
 def test_a_typo_loads_the_fuzzy_matcher_and_a_table_loads_rich(cache_env):

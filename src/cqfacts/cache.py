@@ -37,12 +37,12 @@ import weakref
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from cqfacts import __version__
+from cqfacts.lazy import record
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
 
@@ -189,7 +189,7 @@ def _unchanged(recorded: list[list[Any]], stamps: list[list[Any]], stamped_ns: i
 
 # --- Reading a cache -------------------------------------------------------------------------------------
 
-@dataclass
+@record
 class CachedFactBase(FactBase):
     """A fact base read from a cache: facts are read as they are asked for; ``search_index`` answers search."""
 

@@ -14,10 +14,10 @@ found as substrings.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cqfacts.normalize import cjk_grams, fold, has_han, lemma, tokens
+from cqfacts.lazy import field, record
+from cqfacts.normalize import cjk_grams, fold, is_cjk, lemma, tokens
 from cqfacts.query import STOP_WORDS, QueryWord, Span
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def needs(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@dataclass
+@record
 class Thesaurus:
     """The terms table of one base, as search uses it: built at a query's start, so it does only what
     every query needs (each name's key); what a concept expands to is worked out when a query names it.
@@ -96,7 +96,7 @@ class Thesaurus:
                 linked = self.terms[below].names if below in self.terms else \
                     self.entities[below].names if below in self.entities else ()
                 names += [(BROADER, name) for name in linked]
-            found = [(how, name, needs(name)) for how, name in names if chinese or not has_han(name)]
+            found = [(how, name, needs(name)) for how, name in names if chinese or not _in_cjk(name)]
             found = self._expanded[concept, chinese] = [e for e in found if e[2]]
         return found
 
@@ -107,7 +107,7 @@ class Thesaurus:
         self.phrases_read = True
         for term in self.terms.values():
             for name in term.names:
-                if not has_han(name):
+                if not _in_cjk(name):
                     self.add(term.id, _key(name_tokens(name)))
 
     def read_chinese(self) -> None:
@@ -118,7 +118,7 @@ class Thesaurus:
         self.chinese_read = True
         for term in self.terms.values():
             for name in term.names:
-                if has_han(name):
+                if _in_cjk(name):
                     tokens_ = name_tokens(name)
                     self.add(term.id, _key(tokens_))
                     if len(tokens_) == 1 and tokens_[0][0] == "cjk":
@@ -172,9 +172,15 @@ class Thesaurus:
 
 def build(base: FactBase) -> Thesaurus:
     """The thesaurus of a base's terms table (the loader has checked that no name belongs to two terms)."""
-    names = fold("\n".join(name for term in base.terms.values() for name in term.names if not has_han(name)))
+    names = fold("\n".join(name for term in base.terms.values() for name in term.names if not _in_cjk(name)))
     words = frozenset(token for kind, token in tokens(names) if kind == "word")
     return Thesaurus(base.terms, base.entities, names, words)
+
+
+def _in_cjk(name: str) -> bool:
+    """Whether a name has CJK characters: read only for a query that has some (no regular expression, whose
+    CJK ranges take milliseconds to compile, for the English names every query reads)."""
+    return not name.isascii() and any(is_cjk(c) for c in name)
 
 
 def _probe(kind: str, token: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from cqfacts.lazy import record
 
 
 def closest(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
@@ -21,7 +22,7 @@ class CqfactsError(Exception):
     exit_code = 2
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Problem:
     """One thing wrong with a fact base, located as precisely as the file allows."""
 

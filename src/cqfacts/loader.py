@@ -9,14 +9,13 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cqfacts.checker import References, check_document, cross_check
 from cqfacts.errors import CqfactsError, FactBaseError, Problem
 from cqfacts.model import FactBase
-from cqfacts.spec import SECTION_OF
-from cqfacts.term_rules import check_terms
-from cqfacts.toml_text import parse_document
+
+if TYPE_CHECKING:  # parsing and checking are imported where a file is read: a cached run reads none
+    from cqfacts.checker import References
 
 ENV_FACTS = "CQFACTS_FACTS"
 
@@ -118,6 +117,8 @@ def read_document(path: Path, streams: bool = False) -> tuple[str, dict[str, Any
         raw = read_bytes(path, streams)
     except OSError as exc:
         return "", None, [Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}")]
+    from cqfacts.toml_text import parse_document
+
     return parse_document(str(path), raw)
 
 
@@ -138,6 +139,8 @@ def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, An
     text, data, problems = read_document(file, streams=streams)
     if data is None:
         return {}, [], problems
+    from cqfacts.checker import check_document
+
     items, refs, doc_problems = check_document(str(file), text, data)
     return items, refs, problems + doc_problems
 
@@ -177,6 +180,8 @@ def _load_substituted(files: list[Path], named: bool, map_files: Callable[..., I
 def _merge(files: list[Path], named: bool,
            map_files: Callable[..., Iterable[Any]]) -> tuple[FactBase, list[Problem]]:
     problems: list[Problem] = []
+    from cqfacts.spec import SECTION_OF
+
     merged: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
     broken: dict[str, set[str]] = {section: set() for section in SECTION_OF}
     refs: list[References] = []
@@ -198,6 +203,9 @@ def _merge(files: list[Path], named: bool,
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
                     files=tuple(str(f) for f in files), terms=merged["terms"])
+    from cqfacts.checker import cross_check
+    from cqfacts.term_rules import check_terms
+
     problems += cross_check(base, refs, broken) + check_terms(base, broken["terms"])
     return base, problems
 

@@ -14,9 +14,9 @@ word ("car" → "carried", "electric" → "electrical"); other forms of its stem
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cqfacts.lazy import record
 from cqfacts.normalize import lemma, stem
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ MIN_PREFIX = 4
 SYNONYM_QUALITY, BROADER_QUALITY = 0.85, 0.75
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Candidate:
     term: str
     how: str

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
+from cqfacts.lazy import field, record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Origin:
     """Where an item was read: the file, its table header line and the line of each key."""
 
@@ -19,7 +20,7 @@ class Origin:
         return self.key_lines.get(key, self.line)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Author:
     """A name: an organisation, or a person by family and given name. ``family_first``: the name is written
     family name first ("Li Wei": Chinese, Japanese, Korean, Hungarian, Vietnamese) and never inverted."""
@@ -55,7 +56,7 @@ _SOURCE_TEXT_KEYS = ("title", "short_title", "original_title", "container_title"
                      "volume", "issue", "page", "section", "edition", "number", "genre", "doi", "isbn")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """A document facts are drawn from, in CSL's vocabulary (``type`` is a CSL item type)."""
 
@@ -138,7 +139,7 @@ class Source:
         return {k: v for k, v in out.items() if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entity:
     id: str
     name: str
@@ -160,7 +161,7 @@ class Entity:
         return {k: v for k, v in out.items() if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """A concept of the terms table: its preferred term, the other words people use for it (abbreviations and
     Chinese included), and links to broader and narrower concepts (term or entity ids), for search."""
@@ -179,7 +180,7 @@ class Term:
         return tuple(dict.fromkeys([self.preferred, *self.variants]))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Speaker:
     name: str
     role: str | None = None
@@ -190,7 +191,7 @@ class Speaker:
                                   ("organization", self.organization)) if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Quantity:
     value: float | int
     comparator: str | None = None
@@ -201,7 +202,7 @@ class Quantity:
                                   ("period", self.period)) if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Figure:
     value: float | int
     unit: str
@@ -256,7 +257,7 @@ def format_number(value: float | int) -> str:
     return f"{int(value):,}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact:
     id: str
     statement: str
@@ -292,7 +293,7 @@ class Fact:
         return frozenset(range(first, last + 1))
 
 
-@dataclass
+@record
 class FactBase:
     """All sources, entities and facts of one or more TOML files, cross-checked."""
 

@@ -10,9 +10,10 @@ runs as character bigrams and unigrams (Chinese has no spaces, so ``天目`` mus
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Callable, Iterator
+
+from cqfacts.lazy import Pattern
 
 # Numbers as people write them have one home; search reads the scale words and number terms from here.
 from cqfacts.numbers import SCALES, number_term
@@ -30,29 +31,36 @@ _STRAIGHTEN = str.maketrans({
     "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d",
 })
 # Thousands separators: a comma, apostrophe, thin or no-break space between digit groups of three.
-_DIGIT_GROUP_RE = re.compile(r"(?<=\d)[,'\u00a0\u2009\u202f](?=\d{3}(?!\d))")
-_SPACES_RE = re.compile(r"\s+")
+_DIGIT_GROUP_RE = Pattern(r"(?<=\d)[,'\u00a0\u2009\u202f](?=\d{3}(?!\d))")
+_SPACES_RE = Pattern(r"\s+")
 # Format characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens, bidi marks) hide
 # inside pasted words. Listed rather than looked up per character, which would cost start-up time;
 # tests/test_search.py checks the list against unicodedata.
-_FORMAT_RE = re.compile(
+_FORMAT_RE = Pattern(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ffff"
-_TERM_RE = re.compile(
+# Kana, CJK ideographs (with extension A, compatibility and the supplementary planes), Hangul syllables.
+_CJK_RANGES = ((0x3040, 0x30ff), (0x3400, 0x4dbf), (0x4e00, 0x9fff), (0xf900, 0xfaff), (0xac00, 0xd7af),
+               (0x20000, 0x2ffff))
+_CJK = "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES)
+_TERM = (
     r"(?P<code>\d+(?:\+\d+)+)"  # codes such as 1+10+1000 and 13+2
     r"|(?P<number>\d+(?:\.\d+)?)"
-    rf"|(?P<cjk>[{_CJK}]+)"
+    r"|(?P<cjk>{cjk})"
     r"|(?P<word>[^\W\d_]+)"
 )
-_COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
-_CJK_RE = re.compile(f"[{_CJK}]")
-_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_TERM_RE = Pattern(_TERM.format(cjk=f"[{_CJK}]+"))
+# The same groups for ASCII text, which has no CJK: compiling the CJK ranges takes milliseconds, and a
+# query typed in English should not pay them.
+_ASCII_TERM_RE = Pattern(_TERM.format(cjk="(?!)"))
+_COMPOUND_RE = Pattern(r"[^\W_]+(?:-[^\W_]+)+")
+# Chinese characters (CJK ideographs), which fold converts to simplified.
+_HAN_RE = Pattern("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # A word as written in the original text, for highlighting: numbers with their separators, and words
 # with an apostrophe ("Chongqing’s").
-_RAW_WORD_RE = re.compile(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_RAW_WORD_RE = Pattern(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 
@@ -60,7 +68,9 @@ def fold(text: str) -> str:
     """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike, and so do
     traditional and simplified Chinese ('長安汽車' and '长安汽车')."""
     if not text.isascii():
-        text = _FORMAT_RE.sub("", _DIGIT_GROUP_RE.sub("", text))  # NFKC would turn thin spaces into spaces
+        text = _DIGIT_GROUP_RE.sub("", text)  # NFKC would turn thin spaces into spaces
+        if not text.isprintable():  # format characters are not printable: most text needs no look for them
+            text = _FORMAT_RE.sub("", text)
         text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
         if has_han(text):
             text = simplified(text)
@@ -102,7 +112,13 @@ def _number(token: str) -> str:
 
 
 def is_cjk(term: str) -> bool:
-    return _CJK_RE.match(term) is not None
+    """Whether the term starts with a CJK character."""
+    code = ord(term[0]) if term else -1
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def _term_re(folded: str) -> Pattern:
+    return _ASCII_TERM_RE if folded.isascii() else _TERM_RE
 
 
 def tokens(folded: str) -> Iterator[tuple[str, str]]:
@@ -113,7 +129,7 @@ def tokens(folded: str) -> Iterator[tuple[str, str]]:
 
 def token_spans(folded: str) -> Iterator[tuple[str, str, int, int]]:
     """(kind, token, start, end) of each token of folded text: ``tokens`` with where each is."""
-    for m in _TERM_RE.finditer(folded):
+    for m in _term_re(folded).finditer(folded):
         kind = m.lastgroup or "word"
         token = m.group()
         yield kind, _number(token) if kind == "number" else token, m.start(), m.end()
@@ -131,7 +147,7 @@ def terms(text: str) -> list[str]:
     """
     folded = fold(text)
     out: list[str] = []
-    for code, number, cjk, word in _TERM_RE.findall(folded):
+    for code, number, cjk, word in _term_re(folded).findall(folded):
         if word:
             if word != "s":
                 out.append(word)

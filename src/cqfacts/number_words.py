@@ -8,10 +8,12 @@ written in words ("twenty-two thousand", "a dozen", "half a million", "two-third
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+from cqfacts.lazy import Pattern, record
+
+if TYPE_CHECKING:  # exact arithmetic is imported where number words are read
+    from fractions import Fraction
 
 PERCENT, USD, YUAN = "percent", "usd", "yuan"
 
@@ -98,7 +100,7 @@ UNIT_PHRASES = Phrases([(("percent",), PERCENT), (("per", "cent"), PERCENT), (("
 # --- Tokens ---------------------------------------------------------------------------------------------
 
 SEPARATORS = ",\u00a0\u2009\u202f'"
-_TOKEN_RE = re.compile(
+_TOKEN_RE = Pattern(
     r"(?P<num>\d{1,3}(?:[,\u00a0\u2009\u202f']\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
     r"|(?P<word>[A-Za-z\u00c0-\u024f]+)"
     r"|(?P<cjk>[万亿元])"
@@ -135,7 +137,7 @@ def phrase_at(toks: list[Token], i: int, phrases: Phrases) -> tuple[str, int] | 
 
 # --- Number words ---------------------------------------------------------------------------------------
 
-@dataclass
+@record
 class Core:
     value: Fraction
     end: int  # index of the token after the number
@@ -153,6 +155,8 @@ STARTS = frozenset({*BEFORE_PHRASES.by_first, *CURRENCY_BEFORE, *SMALL, *ORDINAL
 
 
 def read_words(toks: list[Token], j: int) -> Core | None:
+    from fractions import Fraction
+
     """Number words from ``toks[j]``: "twenty-two thousand", "a dozen", "half a million", "two-thirds"."""
     total, current, scale = Fraction(0), Fraction(0), 0
     last = ""  # what the previous word was: small, tens, hundred, scale, and

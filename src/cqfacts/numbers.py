@@ -27,10 +27,9 @@ quantity a phrase states. ``SCALES`` is the table of scale words that search als
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
+from cqfacts.lazy import Pattern, record
 from cqfacts.number_words import (
     AFTER_PHRASES,
     BEFORE_PHRASES,
@@ -61,12 +60,16 @@ from cqfacts.number_words import (
     tokens,
 )
 
+if TYPE_CHECKING:  # exact arithmetic is imported where a number is read, not by every importer of SCALES
+    from decimal import Decimal
+    from fractions import Fraction
+
 __all__ = ["SCALES", "Amount", "find_quantities", "number_term", "parse_number", "parse_quantity"]
 
 FIGURE, YEAR, DATE, LOCATOR, ORDINAL = "figure", "year", "date", "locator", "ordinal"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Amount:
     """A number found in text: where (``start``/``end`` offsets, ``text``), what it is worth, and how it was put.
 
@@ -99,11 +102,13 @@ class Amount:
 
 
 # Dates and times written with digits only: 2024-03-31, 31/03/2024, 31.03.2024, 23:44.
-_DATE_RE = re.compile(r"(?<![\d.])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
+_DATE_RE = Pattern(r"(?<![\d.])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
                       r"\d{1,2}:\d{2}(?::\d{2})?)(?![\d.]\d)")
 
 
 def _decimal(digits: str) -> Decimal:
+    from decimal import Decimal
+
     return Decimal(digits.translate(str.maketrans("", "", SEPARATORS)))
 
 
@@ -152,6 +157,8 @@ _LONGEST = 30  # digits in a row beyond this are a code or an identifier, not an
 def _digits(toks: list[Token], j: int, money: bool) -> Core | None:
     if _is_name(toks, j) or len(toks[j].text) > _LONGEST:
         return None
+    from fractions import Fraction
+
     value = Fraction(_decimal(toks[j].text))
     k, scale = j + 1, 0
     if k < len(toks) and glued(toks[j], toks[k]) and toks[k].low in _ORDINAL_SUFFIXES and value.denominator == 1:
@@ -288,7 +295,7 @@ def _amount_at(text: str, toks: list[Token], i: int, dates: list[tuple[int, int]
     return Amount(start, end, text[start:end], _plain(value), unit, comparator, role, exact, bool(core.scale)), k
 
 
-_BETWEEN_RE = re.compile(r"\s*(?:[-‐‑‒–—]|to|and|or)\s*", re.IGNORECASE)
+_BETWEEN_RE = Pattern(r"\s*(?:[-‐‑‒–—]|to|and|or)\s*", re.IGNORECASE)
 
 
 def find_quantities(text: str) -> list[Amount]:
@@ -318,7 +325,7 @@ def _with(amount: Amount, **changes: object) -> Amount:
     return replace(amount, **changes)  # type: ignore[arg-type]
 
 
-_LIST_RE = re.compile(r"[\s,;]*(?:[-‐‑‒–—]|to|and|or|&)?\s*", re.IGNORECASE)
+_LIST_RE = Pattern(r"[\s,;]*(?:[-‐‑‒–—]|to|and|or|&)?\s*", re.IGNORECASE)
 
 
 def _continued(last: Amount, amount: Amount, text: str) -> Amount:

@@ -16,34 +16,38 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from cqfacts.errors import CqfactsError
+from cqfacts.lazy import Pattern
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
 
 # C0 and C1 controls except tab and newline, and the bidi embeddings, overrides and isolates that can
 # make a terminal show text in another order than it is stored ("Trojan Source").
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ANSI_RE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_CONTROL_RE = Pattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ANSI_RE = Pattern(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_PRINTABLE_ASCII = frozenset(map(chr, range(0x20, 0x7f))) | {"\t", "\n"}
 # json.dumps escapes U+0000-U+001F itself; these are the other characters a terminal may act on.
-_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE_RE = Pattern(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
     """Text safe for a terminal: ANSI sequences removed, other control characters shown as '?'."""
     if not text:
         return text
-    return mask_controls(_ANSI_RE.sub("", text))
+    if "\x1b" in text or "\x9b" in text:
+        text = _ANSI_RE.sub("", text)
+    return mask_controls(text)
 
 
 def mask_controls(text: str) -> str:
     """Every control character (tab and newline aside) and bidi override shown as '?', nothing removed."""
+    if text.isprintable() or (text.isascii() and _PRINTABLE_ASCII.issuperset(text)):
+        return text
     return _CONTROL_RE.sub("?", text)
 
 
@@ -55,6 +59,8 @@ def one_line(text: str) -> str:
 def to_json(value: Any, indent: int | None = None) -> str:
     """JSON text that round-trips exactly and holds no raw control character."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii() and "\x7f" not in text:
+        return text
     # Outside strings JSON has only ASCII punctuation, so every match is inside a string: escape it there.
     return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
@@ -72,29 +78,37 @@ def writing() -> Iterator[None]:
         raise OutputClosed() from None
 
 
-@dataclass(frozen=True)
 class Column:
-    """A field of a record as shown in a table or a delimited row."""
+    """A field of a record as shown in a table or a delimited row.
 
-    name: str
-    header: str
-    get: Callable[[dict[str, Any]], Any]
-    ratio: int | None = None  # share of the free width for wrapped table columns
-    no_wrap: bool = False
-    justify: str = "left"
-    style: str = ""  # Rich style of the column in a table (colour only shows where colour is on)
+    A plain class, not a dataclass: views are made on every run, and a dataclass costs its start-up.
+    """
+
+    __slots__ = ("get", "header", "justify", "name", "no_wrap", "ratio", "style")
+
+    def __init__(self, name: str, header: str, get: Callable[[dict[str, Any]], Any], ratio: int | None = None,
+                 no_wrap: bool = False, justify: str = "left", style: str = "") -> None:
+        self.name = name
+        self.header = header
+        self.get = get
+        self.ratio = ratio  # share of the free width for wrapped table columns
+        self.no_wrap = no_wrap
+        self.justify = justify
+        self.style = style  # Rich style of the column in a table (colour only shows where colour is on)
 
 
-@dataclass
 class View:
     """How a command's records are shown: every field available to --fields, and the default ones."""
 
-    columns: dict[str, Column]
-    default: tuple[str, ...]
-    title: str | None = None
-    # Styles a table cell in place, e.g. the matched words of a search result: (record, column, Text).
-    highlight: Callable[[dict[str, Any], str, Any], None] | None = field(default=None)
-    empty: str = "nothing found"  # the notice on stderr when a table would be empty
+    def __init__(self, columns: dict[str, Column], default: tuple[str, ...], title: str | None = None,
+                 highlight: Callable[[dict[str, Any], str, Any], None] | None = None,
+                 empty: str = "nothing found") -> None:
+        self.columns = columns
+        self.default = default
+        self.title = title
+        # Styles a table cell in place, e.g. the matched words of a search result: (record, column, Text).
+        self.highlight = highlight
+        self.empty = empty  # the notice on stderr when a table would be empty
 
     def pick(self, fields: str | None) -> list[Column]:
         if not fields:
@@ -107,17 +121,29 @@ class View:
         return [self.columns[name] for name in names]
 
 
-def cell_text(value: Any) -> str:
-    """A field value as one line of plain text: lists joined with '; ', tables as compact JSON."""
+def cell_text(value: Any, limit: int | None = None) -> str:
+    """A field value as one line of plain text: lists joined with '; ', tables as compact JSON.
+
+    With a limit (table cells), text longer than that many characters is cut and ends with '…'.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return "; ".join(cell_text(v) for v in value)
-    if isinstance(value, dict):
-        return one_line(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    return one_line(str(value))
+        text = "; ".join(cell_text(v, limit) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = str(value)
+    if limit is None:
+        return one_line(text)
+    # Cut before folding whitespace and cleaning: a 10 MB statement costs no more than a short one.
+    cut = len(text) > 2 * limit
+    text = one_line(text[: 2 * limit])
+    if cut or len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
 
 
 def resolve_format(fmt: str | None, as_json: bool, stream: TextIO | None = None) -> str:
@@ -152,7 +178,9 @@ def emit(records: Sequence[dict[str, Any]], view: View, fmt: str, fields: str | 
             notice(view.empty)
             return
         con = console(out, color)
-        _print(con, fact_table(records, view, columns, width=con.width), pager)
+        from cqfacts.table import fact_table
+
+        _print(con, fact_table(records, view, columns, width=con.width, fit=not fields), pager)
         return
     with writing():
         if pager:
@@ -190,78 +218,6 @@ def write_text(records: Sequence[dict[str, Any]], columns: list[Column] | None, 
             out.write("| " + " | ".join(cell_text(c.get(r)).replace("|", "\\|") for c in columns) + " |\n")
     else:  # pragma: no cover - resolve_format admits only FORMATS
         raise CqfactsError(f"unknown format {fmt!r}")
-
-
-def fact_table(records: Sequence[dict[str, Any]], view: View, columns: list[Column], width: int = 80) -> Any:
-    """A Rich table no wider than the terminal: columns with a ratio wrap and share what the others leave."""
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
-    from rich.text import Text
-
-    rows = [[cell_text(c.get(r)) for c in columns] for r in records]
-    natural = [max([cell_len(c.header), *(cell_len(row[i]) for row in rows)]) for i, c in enumerate(columns)]
-    # A wrapped column should not break words (up to 15 cells long) when it can help it.
-    longest_word = [min(15, max((cell_len(w) for row in rows for w in row[i].split()), default=1))
-                    for i in range(len(columns))]
-    # Between two columns: one divider and a space of padding on each side; no outer edge.
-    widths = column_widths(natural, [c.ratio for c in columns], width - 3 * (len(columns) - 1), longest_word)
-    table = Table(box=box.SIMPLE_HEAD, title=Text(view.title) if view.title else None, show_edge=False,
-                  pad_edge=False, padding=(0, 1))
-    for c, w in zip(columns, widths, strict=True):
-        table.add_column(Text(c.header), width=w, justify=c.justify,  # type: ignore[arg-type]
-                         no_wrap=c.no_wrap and w >= natural[len(table.columns)], overflow="fold",
-                         style=c.style or None)
-    for record, row in zip(records, rows, strict=True):
-        cells = []
-        for c, value in zip(columns, row, strict=True):
-            text = Text(value)
-            if view.highlight is not None:
-                view.highlight(record, c.name, text)
-            cells.append(text)
-        table.add_row(*cells)
-    return table
-
-
-def column_widths(natural: list[int], ratios: list[int | None], room: int,
-                  minimum: list[int] | None = None) -> list[int]:
-    """Content widths that fit ``room``: each column as wide as it needs while everything fits; else
-    the columns with a ratio (the wrapped text) keep at least a third of the room, the others fold
-    evenly from the widest down, and the ratio columns share the rest, none wider than it needs.
-    """
-    widths = list(natural)
-    if sum(widths) <= room:
-        return widths
-    fixed = [i for i, ratio in enumerate(ratios) if not ratio]
-    flexible = [i for i, ratio in enumerate(ratios) if ratio]
-    if not flexible:  # nothing to wrap: every column gives up width evenly from the widest down
-        fixed, flexible = [], list(range(len(natural)))
-        ratios = [1] * len(natural)
-    budget = room - min(sum(natural[i] for i in flexible), max(24, room // 3))
-    cap = max((natural[i] for i in fixed), default=0)
-    while cap > 6 and sum(min(natural[i], cap) for i in fixed) > budget:
-        cap -= 1
-    for i in fixed:
-        widths[i] = min(natural[i], cap)
-    left = room - sum(widths[i] for i in fixed)
-    # Share by ratio; a column that needs less than its share takes what it needs and frees the rest.
-    active = list(flexible)
-    while active:
-        total = sum(ratios[i] or 1 for i in active)
-        share = {i: left * (ratios[i] or 1) // total for i in active}
-        satisfied = [i for i in active if natural[i] <= share[i]]
-        if not satisfied:
-            for i in active:
-                widths[i] = max(4, share[i], minimum[i] if minimum else 0)
-            # Rounding leaves a little over, a minimum may take a little more: the widest column settles it.
-            widest = max(active, key=lambda i: widths[i])
-            widths[widest] = max(4, widths[widest] + left - sum(widths[i] for i in active))
-            break
-        for i in satisfied:
-            widths[i] = natural[i]
-            left -= natural[i]
-            active.remove(i)
-    return widths
 
 
 def console(out: TextIO | None = None, color: bool | None = None, stderr: bool = False) -> Any:
@@ -318,6 +274,13 @@ def page(text: str) -> None:
         signal.signal(signal.SIGINT, previous)
     if done.returncode == 127:  # the shell found no such pager: show the text rather than lose it
         sys.stdout.write(text)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 source', '2 sources', '3 entities': a count and its noun, for messages."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
 def error_line(message: str, stream: TextIO | None = None) -> None:

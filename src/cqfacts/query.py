@@ -9,9 +9,9 @@ With a thesaurus (``cqfacts.concepts``), runs of words that are a variant of a c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from cqfacts.lazy import field, record
 from cqfacts.normalize import SCALES, cjk_grams, fold, number_term, token_spans
 from cqfacts.number_words import DENOMINATORS, SMALL, WORD_SCALES
 from cqfacts.numbers import find_quantities, parse_number
@@ -33,7 +33,7 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _NUMBER_WORDS = frozenset({*SMALL, *WORD_SCALES, *DENOMINATORS, "hundred", "dozen", "dozens"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QueryWord:
     """A word of the query: its text, its kind (word, number, code, cjk) and values it also stands for."""
 
@@ -42,7 +42,7 @@ class QueryWord:
     also: tuple[str, ...] = ()  # e.g. "76900000000" for "76.9" in "76.9 billion"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """Query words that together are a variant of a concept of the terms table."""
 
@@ -50,7 +50,7 @@ class Span:
     words: tuple[str, ...]  # the texts of the query words it covers
 
 
-@dataclass
+@record
 class Query:
     words: list[QueryWord]
     spans: list[Span] = field(default_factory=list)

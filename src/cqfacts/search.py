@@ -26,10 +26,10 @@ from __future__ import annotations
 import gc
 import math
 import weakref
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cqfacts.concepts import SYNONYM, thesaurus_for
+from cqfacts.lazy import field, record
 from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with, typo_allowance
 from cqfacts.normalize import is_cjk, number_term, terms
 from cqfacts.query import QueryWord, parse, parse_query
@@ -59,7 +59,7 @@ _K1, _B = 1.2, 0.75
 _COMMON_SHARE = 0.5
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """Why a fact matched: which query word, in which field, how (exact, alias, stem, prefix, typo), on which term."""
 
@@ -77,7 +77,7 @@ class Match:
         return f"{target} ({self.how}) in {self.field}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     fact: Fact
     score: float
@@ -89,7 +89,7 @@ class Hit:
         return frozenset(t for m in self.matches for t in m.term.split(" "))
 
 
-@dataclass
+@record
 class SearchIndex:
     """Everything search needs about one fact base, as plain data (picklable, cacheable).
 

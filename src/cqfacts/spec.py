@@ -7,7 +7,8 @@ types); ``tests/test_schema.py`` keeps the two in agreement. ``checker`` applies
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from cqfacts.lazy import record
 
 SCHEMA_VERSION = 1
 
@@ -32,7 +33,7 @@ SOURCE_TYPES = ("webpage", "post", "article-newspaper", "article-magazine", "art
 DEFAULT_SOURCE_TYPE = "webpage"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     """One key of a table: how to check its value and whether it must be there."""
 
@@ -126,7 +127,7 @@ TOP_LEVEL = {"schema_version": "int", "sources": "source", "entities": "entity",
 SECTION_OF = {"sources": "source", "entities": "entity", "facts": "fact", "terms": "term"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceType:
     """What one type of source needs beyond the keys every source has: the key naming where it appears
     (``container_title``) when it must have one, other required keys, and the keys only some types use."""

@@ -12,21 +12,18 @@ from cqfacts.output import Column, View
 def fact_view(with_score: bool = False) -> View:
     """The columns of a fact record; ``with_score`` adds the search score, first."""
 
-    def figure(r: dict[str, Any]) -> str:
+    def figure(r: dict[str, Any]) -> list[str]:
+        """Every figure of the fact, as people write it ('more than 500,000 vehicles')."""
         from cqfacts.model import Figure, Quantity
 
-        figs = r.get("figures") or []
-        if not figs:
-            return ""
-        f = figs[0]
-        base = f.get("baseline")
-        return Figure(value=f["value"], unit=f["unit"], comparator=f.get("comparator"),
-                      baseline=Quantity(**base) if base else None).display
+        return [Figure(value=f["value"], unit=f["unit"], comparator=f.get("comparator"),
+                       baseline=Quantity(**f["baseline"]) if f.get("baseline") else None).display
+                for f in r.get("figures") or []]
 
     columns = {
         "id": Column("id", "ID", lambda r: r["id"], no_wrap=True, style="cyan"),
         "statement": Column("statement", "Statement", lambda r: r["statement"], ratio=5),
-        "figure": Column("figure", "Key figure", figure, ratio=2),
+        "figure": Column("figure", "Figures", figure, ratio=2),
         "when": Column("when", "When", lambda r: r.get("date") or r.get("period") or "", no_wrap=True),
         "kind": Column("kind", "Kind", lambda r: r["kind"], no_wrap=True),
         "quote": Column("quote", "Quote", lambda r: r["quote"], ratio=5),
@@ -128,7 +125,7 @@ def tag_view() -> View:
 def stats_view() -> View:
     """The columns of a statistics record (``summary.stats_rows``)."""
     return View(columns={
-        "group": Column("group", "By", lambda r: r["group"], no_wrap=True, style="bold"),
+        "group": Column("group", "Group", lambda r: r["group"], no_wrap=True, style="bold"),
         "value": Column("value", "Value", lambda r: r["value"], style="cyan"),
         "facts": Column("facts", "Facts", lambda r: r["facts"], justify="right", no_wrap=True),
     }, default=("group", "value", "facts"))

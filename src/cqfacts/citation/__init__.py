@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
+from cqfacts import lazy
 from cqfacts.citation.records import MACHINE_STYLES, citation_key, document, record
 from cqfacts.citation.styled import Styled
 from cqfacts.citation.styles import STYLES, Place, Style
@@ -21,7 +21,7 @@ STYLE_NAMES = (*STYLES, *MACHINE_STYLES)
 DEFAULT_STYLE = "apa"
 
 
-@dataclass(frozen=True)
+@lazy.record(frozen=True)
 class FactCitation:
     """What a writer pastes for one fact: the quotation and the in-text citation (a note in Chicago)."""
 
@@ -30,10 +30,10 @@ class FactCitation:
     in_text: Styled
     number: int  # the number of the fact's source in the reference list
     note: int  # the note number (Chicago): facts are numbered in the order given
-    extras: dict[str, Styled] = field(default_factory=dict)
+    extras: dict[str, Styled] = lazy.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@lazy.record(frozen=True)
 class Reference:
     """One source's entry: a reference list line, or a record in a machine format."""
 
@@ -43,7 +43,7 @@ class Reference:
     entry: Styled
 
 
-@dataclass(frozen=True)
+@lazy.record(frozen=True)
 class Citations:
     style: str
     citations: list[FactCitation]

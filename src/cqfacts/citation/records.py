@@ -15,6 +15,7 @@ from typing import Any
 
 from cqfacts.citation.words import MINOR_WORDS, MONTHS, language_name, sentence_case, title_case
 from cqfacts.citation.work import Work
+from cqfacts.lazy import Pattern
 from cqfacts.model import Author, Source
 
 RIS_EOL = "\r\n"  # the RIS specification's line ending
@@ -102,7 +103,7 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
                   "^": r"\textasciicircum{}"}
 _TYPOGRAPHY = {"“": "``", "”": "''", "‘": "`", "’": "'", "—": "---", "–": "--"}
-_RUN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_RUN = Pattern(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 def latex(text: str) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_<])")  # what would start emphasis, code or HTML
+from cqfacts.lazy import Pattern, record
+
+_MARKDOWN_SPECIAL = Pattern(r"([\\`*_<])")  # what would start emphasis, code or HTML
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Styled:
     """A run of text pieces, each roman or italic: what a citation part is before it is printed."""
 
@@ -37,6 +36,8 @@ class Styled:
         return "".join(_wrap(_MARKDOWN_SPECIAL.sub(r"\\\1", text), "*", "*", italic) for text, italic in self.pieces)
 
     def html(self) -> str:
+        import html
+
         return "".join(_wrap(html.escape(text, quote=False), "<i>", "</i>", italic) for text, italic in self.pieces)
 
     def render(self, fmt: str) -> str:

@@ -6,8 +6,6 @@ Every rule is the style guide's (APA 7, MLA 9, Chicago 17, Cite Them Right, IEEE
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cqfacts.citation.styled import Styled, italic
 from cqfacts.citation.words import (
     MLA_MONTHS,
@@ -27,10 +25,11 @@ from cqfacts.citation.words import (
     title_case,
 )
 from cqfacts.citation.work import Work
+from cqfacts.lazy import record
 from cqfacts.model import Fact
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Place:
     """Where a citation stands: its source's number in the reference list, its note number, and
     whether it is the first citation of that source (Chicago: full note first, short note after)."""

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from cqfacts.lazy import Pattern
 from cqfacts.model import Author
 
 # Title case (MLA, Chicago): articles, coordinating conjunctions and every preposition stay lower-case
@@ -19,8 +20,8 @@ towards under underneath unlike until up upon versus via with within without
 """.split())  # noqa: SIM905 - a word list reads best as words
 
 # A subtitle starts after a colon or a dash that joins two clauses ("direction—a panoramic").
-_SUBTITLE_MARK = re.compile(r"(:\s+|\s*—\s*|\?\s+|!\s+)")
-_WORD = re.compile(r"\S+")
+_SUBTITLE_MARK = Pattern(r"(:\s+|\s*—\s*|\?\s+|!\s+)")
+_WORD = Pattern(r"\S+")
 _LEADING_PUNCT = "“‘\"'([¿¡"
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -157,7 +158,7 @@ def ieee_date(day: dt.date) -> str:
     return f"{IEEE_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
-_SITE_WORDS = re.compile(r"\b(official\s+)?(web\s*site|site|portal|home\s*page|online)\s*$", re.IGNORECASE)
+_SITE_WORDS = Pattern(r"\b(official\s+)?(web\s*site|site|portal|home\s*page|online)\s*$", re.IGNORECASE)
 
 
 def same_body(a: str, b: str) -> bool:

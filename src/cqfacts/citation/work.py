@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields, replace
+from typing import Any
 
+from cqfacts.lazy import record
 from cqfacts.model import Author, Source
 from cqfacts.output import mask_controls
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Work:
     source: Source
     url: str | None = None
@@ -71,8 +72,9 @@ def _printable(text: str | None) -> str | None:
 
 
 def _printable_source(source: Source) -> Source:
-    changes = {f.name: _printable(getattr(source, f.name)) for f in fields(source)
-               if isinstance(getattr(source, f.name), str)}
-    authors = tuple(replace(a, **{k: _printable(v) for k, v in vars(a).items() if isinstance(v, str)})
-                    for a in source.authors)
-    return replace(source, authors=authors, **changes)
+    # A copy made from the instance's fields (vars), not dataclasses.replace: replace would build the
+    # dataclass machinery of Source on every run (cqfacts.lazy).
+    def printable(item: Any) -> dict[str, Any]:
+        return {k: _printable(v) if isinstance(v, str) else v for k, v in vars(item).items()}
+
+    return Source(**{**printable(source), "authors": tuple(Author(**printable(a)) for a in source.authors)})

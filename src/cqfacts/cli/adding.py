@@ -16,10 +16,11 @@ from cqfacts.errors import CqfactsError
 if TYPE_CHECKING:
     from cqfacts.curate.adding import Written
 
-source_app = typer.Typer(help="Sources of the fact base.\n\nExample: cqfacts source add article.txt"
+# "\b": Click keeps the example on one line, as it must be typed.
+source_app = typer.Typer(help="Sources of the fact base.\n\n\b\nExample: cqfacts source add article.txt"
                          " --id daily-2024-05-06 --title \"…\" --publisher \"…\" --published 2024-05-06",
                          no_args_is_help=True)
-fact_app = typer.Typer(help="Facts of the fact base.\n\nExample: cqfacts fact add --source daily-2024-05-06"
+fact_app = typer.Typer(help="Facts of the fact base.\n\n\b\nExample: cqfacts fact add --source daily-2024-05-06"
                        " --quote \"…\" --statement \"…\" --kind result", no_args_is_help=True)
 app.add_typer(source_app, name="source")
 app.add_typer(fact_app, name="fact")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cqfacts.cli.app import SETTINGS, app
-from cqfacts.cli.options import FactsOption, JsonOption, complete_fact_id, complete_style, load_base, require_fact
+from cqfacts.cli.options import FactsOption, complete_fact_id, complete_style, load_base, require_fact
 from cqfacts.errors import CqfactsError
 
 
@@ -33,18 +33,22 @@ def cite_command(
     accessed: Annotated[str | None, typer.Option(
         "--accessed", help="When you read the source: YYYY-MM-DD or 'today'.", show_default=False)] = None,
     copy: Annotated[bool, typer.Option("--copy", help="Also put the plain-text citation on the clipboard.")] = False,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print a JSON array: each fact's quotation, in-text citation and reference.")] = False,
     facts: FactsOption = None,
 ) -> None:
     """Quote facts and cite them in a style: quotation, in-text citation and reference entry.
 
     Example: cqfacts cite nev-production-sales-2023 --style mla
     """
-    from cqfacts.citation import check_style, cite, parse_accessed
+    from cqfacts.citation import MACHINE_STYLES, check_style, cite, parse_accessed
     from cqfacts.citation.printing import FORMATS, as_json_rows, as_rich_text, as_text
     from cqfacts.output import isatty
 
     check_style(style)
+    if style in MACHINE_STYLES and in_text:
+        raise CqfactsError(f"{style} is a file format for reference managers: it has no in-text form; "
+                           "for --in-text pick a citation style (apa, mla, chicago, ...)")
     if fmt is not None and fmt not in FORMATS:
         raise CqfactsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     base = load_base(facts)
@@ -54,9 +58,9 @@ def cite_command(
     parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
              "reference": reference or not picked}
     if as_json:
-        import json
+        from cqfacts.output import to_json
 
-        sys.stdout.write(json.dumps(as_json_rows(result, parts, fmt or "text"), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(to_json(as_json_rows(result, parts, fmt or "text"), indent=2) + "\n")
     elif fmt is None and not result.machine and isatty(sys.stdout):
         from cqfacts.output import console
 
@@ -65,8 +69,7 @@ def cite_command(
         sys.stdout.write(as_text(result, parts, fmt or "text"))
     if copy:
         from cqfacts.clipboard import copy as copy_to_clipboard
+        from cqfacts.clipboard import copy_notice
         from cqfacts.output import notice
 
-        used = copy_to_clipboard(as_text(result, parts, "text"))
-        notice(f"copied to the clipboard with {' and '.join(used)}" if used
-               else "no clipboard found (no terminal, pbcopy, wl-copy, xclip, xsel or clip.exe); nothing copied")
+        notice(copy_notice(copy_to_clipboard(as_text(result, parts, "text"))))

@@ -29,7 +29,7 @@ def check_command(
 ) -> None:
     """Validate a fact base and list every problem as file:line: id: what is wrong.
 
-    Example: cqfacts check --source ../shared/source/chongqing-new-productive-forces-2024-03-31.txt
+    Example: cqfacts check
 
     Every source with an `archive` is checked against it; warnings (a likely tag typo, a missing archive) fail
     only with --strict.

@@ -21,11 +21,14 @@ from cqfacts.cli.options import (
     YearOption,
     complete_fact_id,
     emit,
+    fields_option,
     load_base,
     require_fact,
     select,
 )
 from cqfacts.errors import CqfactsError
+
+SearchFields = fields_option("id,score,statement")
 
 
 @app.command("search")
@@ -41,7 +44,7 @@ def search_command(
         "--stdin", help="Read one query a line from stdin; write one JSON line per query.")] = False,
     tag: TagOption = None, kind: KindOption = None, year: YearOption = None, source: SourceOption = None,
     entity: EntityOption = None,
-    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: SearchFields = None, pager: PagerOption = False,
     facts: FactsOption = None,
 ) -> None:
     """Find facts by words, names, numbers or a question; best first.

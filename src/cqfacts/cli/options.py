@@ -36,7 +36,8 @@ def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
         return []
     from cqfacts.output import one_line
 
-    return [(f.id, one_line(f.statement)[:80]) for f in base.facts.values() if f.id.startswith(incomplete)]
+    typed = incomplete.lower()
+    return [(f.id, one_line(f.statement)[:80]) for f in base.facts.values() if f.id.startswith(typed)]
 
 
 def complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -57,7 +58,7 @@ def complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
     from cqfacts.output import one_line
 
     return [(s.id, one_line(s.short_title or s.title)[:80]) for s in base.sources.values()
-            if s.id.startswith(incomplete)]
+            if s.id.startswith(incomplete.lower())]
 
 
 def complete_kind(incomplete: str) -> list[str]:
@@ -88,8 +89,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array (sa
 FormatOption = Annotated[str | None, typer.Option(
     "--format", "-f", help="table, json, ndjson, csv, tsv or markdown. [default: table on a terminal, tsv in a pipe]",
     show_default=False, autocompletion=complete_format)]
-FieldsOption = Annotated[str | None, typer.Option(
-    "--fields", help="Comma-separated fields to print, e.g. id,statement,period.", show_default=False)]
+def fields_option(example: str) -> Any:
+    """--fields, with an example of the fields this command's records have."""
+    return Annotated[str | None, typer.Option(
+        "--fields", help=f"Comma-separated fields to print, e.g. {example} (an unknown name lists them all).",
+        show_default=False)]
+
+
+FieldsOption = fields_option("id,statement,period")
 TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Only facts with this tag (repeatable).",
                                                         autocompletion=complete_tag)]
 KindOption = Annotated[list[str] | None, typer.Option(
@@ -127,12 +134,15 @@ def announce_base(facts: Path | None = None) -> None:
 def select(base: FactBase, tag: list[str] | None, kind: list[str] | None, year: list[int] | None,
            source: list[str] | None, entity: list[str] | None) -> list[Fact]:
     """The facts the filter options pick, after checking the kinds named."""
-    from cqfacts.spec import KINDS
+    if kind:
+        from cqfacts.spec import KINDS
 
-    for k in kind or ():
-        if k not in KINDS:
-            raise CqfactsError(f"unknown kind {k!r}; choose one of {', '.join(KINDS)}")
-    return base.select(tag=tag, kind=kind, year=year, source=source, entity=entity)
+        for k in kind:
+            if k.lower() not in KINDS:
+                raise CqfactsError(f"unknown kind {k!r}; choose one of {', '.join(KINDS)}")
+    # Ids and tags are lower case: what a user types matches in any case.
+    return base.select(tag=[t.lower() for t in tag] if tag else tag, kind=[k.lower() for k in kind] if kind else kind,
+                       year=year, source=[s.lower() for s in source] if source else source, entity=entity)
 
 
 def emit(records: list[dict[str, Any]], view: Any, as_json: bool, fmt: str | None, fields: str | None,
@@ -146,8 +156,9 @@ def emit(records: list[dict[str, Any]], view: Any, as_json: bool, fmt: str | Non
 
 
 def require_fact(base: FactBase, fact_id: str) -> Fact:
-    """The fact with this id, or a one-line error suggesting the closest ids."""
-    fact = base.facts.get(fact_id)
+    """The fact with this id, in any letter case (ids are lower case), or a one-line error suggesting the
+    closest ids."""
+    fact = base.facts.get(fact_id) or base.facts.get(fact_id.lower())
     if fact is not None:
         return fact
     from cqfacts.errors import closest

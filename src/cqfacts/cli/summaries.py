@@ -8,7 +8,6 @@ from cqfacts.cli.app import EXIT_FOUND, EXIT_NOTHING, app
 from cqfacts.cli.options import (
     EntityOption,
     FactsOption,
-    FieldsOption,
     FormatOption,
     JsonOption,
     KindOption,
@@ -18,14 +17,19 @@ from cqfacts.cli.options import (
     YearOption,
     announce_base,
     emit,
+    fields_option,
     load_base,
     select,
 )
 
+SourceFields = fields_option("id,title,published")
+TagFields = fields_option("tag,facts")
+StatsFields = fields_option("group,value,facts")
+
 
 @app.command("sources")
 def sources_command(
-    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: SourceFields = None, pager: PagerOption = False,
     facts: FactsOption = None,
 ) -> None:
     """List the sources the facts come from, with how many facts cite each.
@@ -43,7 +47,7 @@ def sources_command(
 @app.command("tags")
 def tags_command(
     kind: KindOption = None, year: YearOption = None, source: SourceOption = None, entity: EntityOption = None,
-    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: TagFields = None, pager: PagerOption = False,
     facts: FactsOption = None,
 ) -> None:
     """List the tags of the facts with how many facts carry each, most used first.
@@ -63,7 +67,7 @@ def tags_command(
 def stats_command(
     tag: TagOption = None, kind: KindOption = None, year: YearOption = None, source: SourceOption = None,
     entity: EntityOption = None,
-    as_json: JsonOption = False, fmt: FormatOption = None, fields: FieldsOption = None, pager: PagerOption = False,
+    as_json: JsonOption = False, fmt: FormatOption = None, fields: StatsFields = None, pager: PagerOption = False,
     facts: FactsOption = None,
 ) -> None:
     """Summarise the fact base: facts in all, then by kind, tag, year and source.

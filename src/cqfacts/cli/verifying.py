@@ -52,7 +52,7 @@ def verify_command(
 ) -> None:
     """Check a draft's quotations, figures, forecasts and citation locators against the fact base.
 
-    Example: cqfacts verify draft.md
+    Example: cqfacts verify - <<< 'In 2023 Chongqing made over 500,000 NEVs.'
 
     Findings come in reading order, one a line: FILE:LINE:COL: KIND STATUS: message. Errors: a quotation
     altered, a figure that differs or has another comparator, a forecast stated as a result, a citation

@@ -37,12 +37,15 @@ class Report:
             total = errors + warnings
             return [f"checked {where}" + (f"; {warned}" if warnings else ""),
                     f"{total} problem{'s' if total != 1 else ''} found"]
+        from cqfacts.output import plural
+
         base = self.base
-        files = f"{len(base.files)} file{'s' if len(base.files) != 1 else ''}"
         checked = f"; quotes checked against {', '.join(self.archives)}" if self.archives else ""
-        terms = f", {len(base.terms)} terms" if base.terms else ""
-        return [f"ok: {len(base.facts)} facts, {len(base.sources)} sources, {len(base.entities)} entities{terms}"
-                f" in {files} of {where}{checked}" + (f"; {warned}" if warnings else "")]
+        counts = ", ".join(plural(len(items), noun) for items, noun in
+                           ((base.facts, "fact"), (base.sources, "source"), (base.entities, "entity"),
+                            (base.terms, "term")) if items or noun != "term")
+        return [f"ok: {counts} in {plural(len(base.files), 'file')} of {where}{checked}"
+                + (f"; {warned}" if warnings else "")]
 
 
 def check_base(path: str | os.PathLike[str] | None, texts: list[Path], source_id: str | None = None,
