@@ -295,7 +295,7 @@ _TABLES = ("facts", "sources", "entities")
 
 def _cached_base(conn: Any) -> CachedFactBase:
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('files', 'ids', 'lengths', 'labels', "
-                             "'chunk_labels', 'source_ids', 'entity_ids')"))
+                             "'chunk_labels', 'source_ids', 'entity_ids', 'terms')"))
     ids = _split(meta["ids"])
     lengths = array("I")
     lengths.frombytes(meta["lengths"])
@@ -304,7 +304,8 @@ def _cached_base(conn: Any) -> CachedFactBase:
     base = CachedFactBase(sources=CachedItems(conn, "sources", _split(meta["source_ids"])),  # type: ignore[arg-type]
                           entities=CachedItems(conn, "entities", _split(meta["entity_ids"])),  # type: ignore[arg-type]
                           facts=CachedItems(conn, "facts", ids),  # type: ignore[arg-type]
-                          files=tuple(f[0] for f in json.loads(meta["files"])))
+                          files=tuple(f[0] for f in json.loads(meta["files"])),
+                          terms=pickle.loads(meta["terms"]))
     base.search_index = DiskIndex(conn, ids, lengths, _Fields(pickle.loads(meta["labels"]),
                                                               pickle.loads(meta["chunk_labels"])))
     weakref.finalize(base, conn.close)
@@ -515,7 +516,7 @@ def _build_small(resolved: Path, recorded: list[list[Any]], stamped: int, target
 
     base = load_toml(resolved)
     cached = CachedFactBase(sources=base.sources, entities=base.entities, facts=base.facts, files=base.files,
-                            search_index=build_index(base))
+                            terms=base.terms, search_index=build_index(base))
     try:
         with _replacing(target) as temporary:
             Path(temporary).write_bytes(_header(recorded, stamped) + pickle.dumps(cached, pickle.HIGHEST_PROTOCOL))
@@ -586,6 +587,7 @@ def _write(target: Path, base: FactBase, recorded: list[list[Any]], stamped: int
                 "format": FORMAT, "fingerprint": fingerprint(), "files": json.dumps(recorded), "stamped": stamped,
                 "ids": "\n".join(base.facts).encode("utf-8"), "lengths": lengths.tobytes(),
                 "source_ids": "\n".join(base.sources).encode("utf-8"),
+                "terms": pickle.dumps(base.terms, protocol=pickle.HIGHEST_PROTOCOL),  # the terms table, for search
                 "entity_ids": "\n".join(base.entities).encode("utf-8"),
                 "labels": pickle.dumps(list(labels), protocol=pickle.HIGHEST_PROTOCOL),
                 "chunk_labels": pickle.dumps(chunk_labels, protocol=pickle.HIGHEST_PROTOCOL),
