@@ -181,7 +181,7 @@ _ATTEMPTS: list[tuple[str, str]] = []
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _WRITE_EVENTS = {"os.mkdir": 0, "os.rename": 1, "os.replace": 1, "os.remove": 0, "os.rmdir": 0, "os.truncate": 0,
                  "os.symlink": 1, "os.link": 1, "os.chmod": 0, "os.utime": 0, "shutil.copyfile": 1,
-                 "shutil.move": 1, "sqlite3.connect": 0}
+                 "shutil.move": 1}
 
 
 def _refuse_writes(event: str, args: tuple[object, ...]) -> None:
@@ -200,8 +200,7 @@ def _refuse_writes(event: str, args: tuple[object, ...]) -> None:
         target = Path(os.fsdecode(path)).absolute()
         if any(target == folder or folder in target.parents for folder in _REFUSED):
             _ATTEMPTS.append((event, str(target)))
-            if event != "sqlite3.connect":  # sqlite fails on its own terms, at the first write
-                raise PermissionError(errno.EROFS, "Read-only file system", str(target))
+            raise PermissionError(errno.EROFS, "Read-only file system", str(target))
 
 
 _HOOKED = False

@@ -296,11 +296,15 @@ class References:
     entities: tuple[str, ...]
 
 
-def check_document(file: str, text: str, data: dict[str, Any]
+def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex | None = None
                    ) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
     """Validate one parsed file; return its items by section (None for one with problems), the facts'
-    references, and its problems."""
-    checker = _Checker(file, line_index(text))
+    references, and its problems.
+
+    ``lines``: where keys are, else scanned from ``text``; the cache passes an empty one for a file it
+    expects to be clean (its items then have line 0), and reads the file again, scanned, when it is not.
+    """
+    checker = _Checker(file, line_index(text) if lines is None else lines)
     items: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
     refs: list[References] = []
     top_keys = checker.lines.keys.get((), {})

@@ -134,9 +134,18 @@ def load(path: str | os.PathLike[str] | None = None, map_files: Callable[..., It
     return base
 
 
-def read_file(file: Path, streams: bool = False) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
-    """Read, parse and check one file on its own: its items, their references, its problems."""
-    text, data, problems = read_document(file, streams=streams)
+def read_file(file: Path, streams: bool = False, raw: bytes | None = None
+              ) -> tuple[dict[str, dict[str, Any]], list[References], list[Problem]]:
+    """Read, parse and check one file on its own: its items, their references, its problems.
+
+    ``raw``: the file's bytes, already read (the cache hashes the very bytes that are parsed).
+    """
+    if raw is None:
+        text, data, problems = read_document(file, streams=streams)
+    else:
+        from cqfacts.toml_text import parse_document
+
+        text, data, problems = parse_document(str(file), raw)
     if data is None:
         return {}, [], problems
     from cqfacts.checker import check_document

@@ -234,3 +234,20 @@ def _has_loose_quote(text: str, line: int) -> bool:
     row = rows[line - 1] if 0 < line <= len(rows) else ""
     quotes = len(_UNESCAPED_QUOTE_RE.findall(row))
     return quotes % 2 == 1 or quotes > 2 or "'''" in row or '"""' in row
+
+
+def parse_fast(raw: bytes) -> tuple[str, dict[str, Any]] | None:
+    """The text and document of a file that parses cleanly, read by rtoml (Rust, about 7 times faster than
+    tomllib); None on any problem, or without rtoml: then ``parse_document`` reads it and says what is wrong.
+    The cache's builds use it; a problem's message is always tomllib's."""
+    try:
+        import rtoml
+    except ImportError:  # pragma: no cover - rtoml is a dependency; a platform without its wheel still works
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+        return text, rtoml.loads(text)
+    except Exception:  # whatever rtoml refuses (its recursion limit too), the stdlib's parser will explain
+        return None

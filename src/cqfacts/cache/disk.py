@@ -1,0 +1,270 @@
+"""A fact base answered from a cache file: items and index postings read from disk as a command asks for them.
+
+Whatever goes wrong while reading (a damaged block, a record that does not decode, a part that is missing)
+is handled in one place, ``Store.replace``: a one-line notice, the cache removed, the base read from the
+TOML (and its cache rebuilt), and the rest of the command answered from that base. Fact numbers are file
+order in both, so what was already read stays right.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from cqfacts.cache.records import DECODERS
+from cqfacts.cache.storage import Damaged, Reader, Strings
+from cqfacts.lazy import record
+from cqfacts.model import FactBase
+
+
+@record
+class CachedFactBase(FactBase):
+    """A fact base read from a cache: items are read as they are asked for; ``search_index`` answers search."""
+
+    search_index: Any = None
+
+
+class Store:
+    """The open cache file of one base, and what replaces it when it turns out to be damaged."""
+
+    def __init__(self, reader: Reader, files: tuple[str, ...], replace: Callable[[str], FactBase]):
+        self.reader, self.files = reader, files
+        self._replace = replace
+        self.replacement: FactBase | None = None
+        self.replacement_index: Any = None
+        self.listeners: list[Callable[[Any], None]] = []  # told the replacement's index
+
+    def replace(self, exc: BaseException) -> FactBase:
+        """The base read from TOML, after a notice: called when anything read from the cache is wrong."""
+        if self.replacement is None:
+            from cqfacts.search import index_for
+
+            reason = str(exc) if isinstance(exc, Damaged) else f"{type(exc).__name__}: {exc}"
+            self.replacement = self._replace(reason)
+            index = getattr(self.replacement, "search_index", None)
+            self.replacement_index = index if index is not None else index_for(self.replacement)
+            for listener in self.listeners:
+                listener(self.replacement_index)
+        return self.replacement
+
+
+class Items(Mapping[str, Any]):
+    """Id -> source, entity or fact, in file order, each decoded from the cache when first asked for."""
+
+    def __init__(self, store: Store, table: str, ids: Sequence[str], by_id: array[int],
+                 record: Callable[[int], str]):
+        self._store, self._table, self._ids, self._by_id, self._record = store, table, ids, by_id, record
+        self._decode = DECODERS[table]
+        self._read: dict[str, Any] = {}
+
+    def _replaced(self, exc: BaseException) -> dict[str, Any]:
+        return getattr(self._store.replace(exc), self._table)
+
+    def number(self, item_id: str) -> int | None:
+        """The item's number in file order, None when there is no such item."""
+        ids, order = self._ids, self._by_id
+        low, high = 0, len(order)
+        while low < high:  # bisect over the ids in sorted order
+            middle = (low + high) // 2
+            if ids[order[middle]] < item_id:
+                low = middle + 1
+            else:
+                high = middle
+        return order[low] if low < len(order) and ids[order[low]] == item_id else None
+
+    def __getitem__(self, item_id: str) -> Any:
+        if self._store.replacement is not None:
+            return self._replaced(None)[item_id]  # type: ignore[arg-type]
+        item = self._read.get(item_id)
+        if item is None:
+            try:
+                n = self.number(item_id)
+                if n is None:
+                    raise KeyError(item_id)
+                item = self._decode(self._record(n))
+                if item.id != item_id:
+                    raise Damaged(f"{self._table} record {n} is not {item_id!r}")
+            except KeyError:
+                raise
+            except Exception as exc:
+                return self._replaced(exc)[item_id]
+            self._read[item_id] = item
+        return item
+
+    def __iter__(self) -> Iterator[str]:
+        if self._store.replacement is not None:
+            return iter(self._replaced(None))  # type: ignore[arg-type]
+        try:
+            return iter(list(self._ids))
+        except Exception as exc:
+            return iter(self._replaced(exc))
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        if self._store.replacement is None:
+            try:
+                return [self._read.get(i) or self[i] for i in self._ids]
+            except Exception as exc:
+                self._store.replace(exc)
+        return list(self._replaced(None).values())  # type: ignore[arg-type]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        values = self.values()
+        return [(item.id, item) for item in values]
+
+
+class _Positions(Mapping[str, int]):
+    """Fact id -> fact number (search reads it only to rank a subset of the facts)."""
+
+    def __init__(self, facts: Items):
+        self._facts = facts
+
+    def __getitem__(self, fact_id: str) -> int:
+        n = self._facts.number(fact_id)
+        if n is None:
+            raise KeyError(fact_id)
+        return n
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+class DiskIndex:
+    """A cached base's search index (what ``search.SearchIndex`` holds), read from disk as search asks.
+
+    What search reads for every posting (``fields``, ``lengths``, ``ids``) are plain attributes, pointed at
+    the TOML's index when the cache turns out to be damaged.
+    """
+
+    def __init__(self, store: Store, facts: Items, ids: Sequence[str], lengths: array[int], chunks: int):
+        self._store, self._facts = store, facts
+        self.ids, self.lengths, self.size = ids, lengths, len(lengths)
+        self.fields: Mapping[int, tuple[str, float, bool]] = _Fields(store)
+        self.postings: Mapping[str, dict[int, tuple[int, int]]] = _Postings(store, chunks)
+        store.listeners.append(self._switch)
+
+    def _switch(self, index: Any) -> None:
+        self.ids, self.lengths, self.fields, self.postings = index.ids, index.lengths, index.fields, index.postings
+
+    def _guarded(self, name: str, make: Callable[[], Any]) -> Any:
+        if self._store.replacement is None:
+            try:
+                return make()
+            except Exception as exc:
+                self._store.replace(exc)
+        return getattr(self._store.replacement_index, name)
+
+    @property
+    def positions(self) -> Mapping[str, int]:
+        return self._guarded("positions", lambda: _Positions(self._facts))
+
+    @property
+    def vocabulary(self) -> Sequence[str]:
+        return self._guarded("vocabulary", lambda: self._disk_vocabulary)
+
+    @property
+    def words(self) -> list[str]:
+        return self._guarded("words", lambda: self._disk_words)
+
+    @cached_property
+    def _disk_vocabulary(self) -> Strings:
+        return Strings(self._store.reader, "vocabulary")
+
+    @cached_property
+    def _disk_words(self) -> list[str]:
+        blob = self._store.reader.section("words").decode("utf-8")
+        return blob.split("\n") if blob else []
+
+
+class _Fields(dict[int, tuple[str, float, bool]]):
+    """Field code -> (label, weight, is alias), each decoded when first asked for. ``_Postings`` checks the
+    labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self._labels = Strings(store.reader, "fields")
+
+    def __missing__(self, code: int) -> tuple[str, float, bool]:
+        label, weight, alias = json.loads(self._labels[code])
+        field = self[code] = (str(label), float(weight), bool(alias))
+        return field
+
+
+class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
+    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
+
+    def __init__(self, store: Store, chunks: int):
+        self._store, self._chunks, self._chunk_facts = store, chunks, store.reader.meta["chunk_facts"]
+        self._fields_checked = False
+        self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
+        self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
+
+    def _part(self, chunk: int) -> tuple[Strings, array[int], list[tuple[int, str, int]]]:
+        if not self._fields_checked:
+            self._store.reader.section("fields")
+            self._fields_checked = True
+        while len(self._parts) <= chunk:
+            k = len(self._parts)
+            reader = self._store.reader
+            arrays = []
+            for name in ("numbers", "codes", "counts"):
+                start, _, *typecode = reader.meta["sections"][f"postings.{k}.{name}"]
+                arrays.append((start, typecode[0], array(typecode[0]).itemsize))
+            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"), arrays))
+        return self._parts[chunk]
+
+    def _lookup(self, term: str) -> dict[int, tuple[int, int]] | None:
+        found: dict[int, tuple[int, int]] | None = None
+        reader = self._store.reader
+        for chunk in range(self._chunks):
+            terms, offsets, arrays = self._part(chunk)
+            i = bisect_left(terms, term)
+            if i == len(terms) or terms[i] != term:
+                continue
+            first, last = offsets[i], offsets[i + 1]
+            if not first < last:
+                raise Damaged(f"the postings of {term!r} are damaged")
+            numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
+            for values, (start, _, size) in zip((numbers, codes, counts), arrays, strict=True):
+                values.frombytes(reader.read(start + size * first, size * (last - first)))
+            if found is None:
+                found = {}
+            # Fact numbers are stored from the chunk's first fact.
+            found.update(zip(map((chunk * self._chunk_facts).__add__, numbers), zip(codes, counts, strict=True),
+                             strict=True))
+        return found
+
+    def _get(self, term: str) -> dict[int, tuple[int, int]] | None:
+        if term not in self._read:
+            try:
+                self._read[term] = self._lookup(term)
+            except Exception as exc:
+                return self._store.replace(exc) and self._store.replacement_index.postings.get(term)
+        return self._read[term]
+
+    def __contains__(self, term: object) -> bool:
+        if self._store.replacement is not None:
+            return term in self._store.replacement_index.postings
+        return isinstance(term, str) and self._get(term) is not None
+
+    def __getitem__(self, term: str) -> dict[int, tuple[int, int]]:
+        found = self._store.replacement_index.postings.get(term) if self._store.replacement is not None \
+            else self._get(term)
+        if found is None:
+            raise KeyError(term)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(Strings(self._store.reader, "vocabulary"))
+
+    def __len__(self) -> int:
+        return len(Strings(self._store.reader, "vocabulary"))

@@ -1,0 +1,71 @@
+"""Sources, entities and facts as plain JSON, and back: data only, nothing a reader could run.
+
+An item is a JSON array of its fields' values in the dataclass's field order (the fingerprint of
+``model.py`` keeps writer and reader in step). Within it a date is ``{"d": "2024-03-31"}``, a date-time
+``{"t": "2024-03-31T08:00:00+08:00"}``, a tuple a list, and a nested value of the model (an author, a
+figure, a speaker...) ``{"Figure": [its fields]}``: only the classes in ``_CLASSES`` are ever built.
+Origins (the file and line numbers an item was read from) are not kept: only ``check`` shows them, and
+it always reads the TOML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from cqfacts.model import Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term
+
+_CLASSES = {cls.__name__: cls for cls in (Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term)}
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls) if f.name != "origin") for cls in _CLASSES.values()}
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), allow_nan=False)
+encode_json = _ENCODER.encode
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    cls = type(value)
+    if cls in _FIELDS:
+        return {cls.__name__: [_plain(getattr(value, name)) for name in _FIELDS[cls]]}
+    raise TypeError(f"cannot cache a {cls.__name__}")
+
+
+def _value(data: Any) -> Any:
+    if isinstance(data, list):
+        return tuple(_value(v) for v in data)
+    if isinstance(data, dict):
+        ((tag, inner),) = data.items()
+        if tag == "d":
+            return dt.date.fromisoformat(inner)
+        if tag == "t":
+            return dt.datetime.fromisoformat(inner)
+        return _build(_CLASSES[tag], inner)
+    return data
+
+
+def _build(cls: type, values: list[Any]) -> Any:
+    names = _FIELDS[cls]
+    if len(values) != len(names):
+        raise ValueError(f"{len(values)} values for the {len(names)} fields of a {cls.__name__}")
+    return cls(**{name: _value(v) for name, v in zip(names, values, strict=True)})
+
+
+def encode(item: Source | Entity | Fact | Term) -> str:
+    """One item as a JSON array of its fields."""
+    return encode_json([_plain(getattr(item, name)) for name in _FIELDS[type(item)]])
+
+
+def decoder(cls: type) -> Any:
+    """The function that turns ``encode``'s text back into an item of ``cls``."""
+    return lambda text: _build(cls, json.loads(text))
+
+
+DECODERS = {"facts": decoder(Fact), "entities": decoder(Entity), "sources": decoder(Source), "terms": decoder(Term)}

@@ -1,0 +1,241 @@
+"""The cache file: named sections of plain bytes (UTF-8 text, JSON, arrays of integers), each part checksummed.
+
+Layout: a 64-byte header (magic, where the meta is, its CRC-32), the sections, the CRC-32 of every 16 KiB
+block of the sections, then the meta (JSON: format, fingerprint, stamps, where each section is, the CRC of
+the block table). Nothing in it is code: a reader decodes JSON and fills ``array``s from bytes. It is read
+through ``mmap`` of the descriptor that was checked, a block's CRC checked the first time any byte of it is
+read, so a damaged page is found wherever it is, and only the parts a command needs are read at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zlib
+from array import array
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+MAGIC = b"cqfacts\x00cache\x00\x00\x00"
+_HEADER = struct.Struct("<16sQQI")
+HEADER_SIZE = 64
+BLOCK = 16 * 1024
+
+
+class Damaged(Exception):
+    """The cache file is not what cqfacts wrote: cut short, overwritten, or not a cache at all."""
+
+
+def strings(items: Iterable[str]) -> tuple[bytes, array[int]]:
+    """Strings as one UTF-8 blob and the offsets of each one's start (and of the end)."""
+    return blobs(item.encode("utf-8") for item in items)
+
+
+def blobs(items: Iterable[bytes]) -> tuple[bytes, array[int]]:
+    """Byte strings as one blob and the offsets of each one's start (and of the end)."""
+    encoded = list(items)
+    offsets = array("Q", [0])
+    total = 0
+    for data in encoded:
+        total += len(data)
+        offsets.append(total)
+    return b"".join(encoded), narrowest(offsets)
+
+
+GROUP = 32  # records compressed together: a third of their size, and a fact read costs one small inflate
+
+
+def groups(records: list[str]) -> tuple[bytes, array[int]]:
+    """Records (JSON: never a raw newline) joined by newlines in groups of ``GROUP``, each group deflated."""
+    return blobs(zlib.compress("\n".join(records[i:i + GROUP]).encode("utf-8"), 1)
+                 for i in range(0, len(records), GROUP))
+
+
+def narrowest(numbers: array[int]) -> array[int]:
+    """The same numbers in the narrowest array type that holds them (the table of contents names the type)."""
+    largest = max(numbers, default=0)
+    for typecode in "BHI":
+        if largest < 256 ** array(typecode).itemsize:
+            return array(typecode, numbers)
+    return numbers
+
+
+class Writer:
+    """Writes sections through a file descriptor, sequentially, then the block table, the meta and the header."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.pos = 0
+        self.sections: dict[str, list[int]] = {}
+        self._blocks = array("I")
+        self._crc = 0
+        self._write(bytes(HEADER_SIZE))
+
+    def _write(self, data: bytes | memoryview) -> None:
+        view = memoryview(data).cast("B")
+        while view:
+            room = BLOCK - (self.pos - HEADER_SIZE) % BLOCK if self.pos >= HEADER_SIZE else HEADER_SIZE - self.pos
+            piece = view[:room]
+            written = os.write(self.fd, piece)
+            if self.pos >= HEADER_SIZE:
+                self._crc = zlib.crc32(piece[:written], self._crc)
+                if (self.pos + written - HEADER_SIZE) % BLOCK == 0:
+                    self._blocks.append(self._crc)
+                    self._crc = 0
+            self.pos += written
+            view = view[written:]
+
+    def add(self, name: str, data: bytes | array[Any]) -> None:
+        """A section: bytes, or an array of integers (written in this machine's byte order)."""
+        if self.pos % 8:
+            self._write(bytes(8 - self.pos % 8))
+        raw = data.tobytes() if isinstance(data, array) else data
+        self.sections[name] = [self.pos, len(raw), *([data.typecode] if isinstance(data, array) else [])]
+        self._write(raw)
+
+    def finish(self, meta: dict[str, Any]) -> None:
+        if (self.pos - HEADER_SIZE) % BLOCK:
+            self._blocks.append(self._crc)
+        end = self.pos
+        blocks = self._blocks.tobytes()
+        _write_all(self.fd, blocks, end)
+        text = json.dumps({**meta, "sections": self.sections, "data_end": end, "blocks": len(self._blocks),
+                           "blocks_crc": zlib.crc32(blocks)}, separators=(",", ":")).encode("utf-8")
+        _write_all(self.fd, text, end + len(blocks))
+        _write_all(self.fd, _HEADER.pack(MAGIC, end + len(blocks), len(text), zlib.crc32(text)), 0)
+
+
+def _write_all(fd: int, data: bytes, at: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, at)
+        view, at = view[written:], at + written
+
+
+class Reader:
+    """Sections of a cache file, read through ``mmap`` of an open descriptor, each block checked once."""
+
+    def __init__(self, fd: int, size: int):
+        import mmap
+
+        if size < HEADER_SIZE:
+            raise Damaged(f"{size} bytes, not a cache")
+        self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        magic, meta_at, meta_length, meta_crc = _HEADER.unpack_from(self._map, 0)
+        if magic != MAGIC:
+            raise Damaged("not a cqfacts cache")
+        if meta_at + meta_length != size:
+            raise Damaged(f"{size:,} bytes where its parts need {meta_at + meta_length:,}")
+        text = self._map[meta_at:meta_at + meta_length]
+        if zlib.crc32(text) != meta_crc:
+            raise Damaged("its table of contents is damaged")
+        self.meta: dict[str, Any] = json.loads(text)
+        self._end = self.meta["data_end"]
+        blocks = self._map[self._end:self._end + 4 * self.meta["blocks"]]
+        if zlib.crc32(blocks) != self.meta["blocks_crc"] or -(-(self._end - HEADER_SIZE) // BLOCK) != len(blocks) // 4:
+            raise Damaged("its block table is damaged")
+        self._crcs = array("I")
+        self._crcs.frombytes(blocks)
+        self._checked = bytearray(len(self._crcs))
+
+    def close(self) -> None:
+        self._map.close()
+
+    def copy_to(self, fd: int, meta: dict[str, Any]) -> None:
+        """Write this file with another meta (new stamps) through ``fd``: its sections and block table as they are."""
+        end = self._end + 4 * self.meta["blocks"]
+        _write_all(fd, self._map[:end], 0)
+        text = json.dumps(meta, separators=(",", ":")).encode("utf-8")
+        _write_all(fd, text, end)
+        _write_all(fd, _HEADER.pack(MAGIC, end, len(text), zlib.crc32(text)), 0)
+
+    def read(self, start: int, length: int) -> bytes:
+        """Bytes [start, start + length) of the sections, after checking the blocks they lie in."""
+        end = start + length
+        if start < HEADER_SIZE or length < 0 or end > self._end:
+            raise Damaged(f"a part out of bounds ({start:,}+{length:,})")
+        first, last = (start - HEADER_SIZE) // BLOCK, (max(end, start + 1) - 1 - HEADER_SIZE) // BLOCK
+        if first == last and self._checked[first]:  # the common case: a small part of a block read before
+            return self._map[start:end]
+        for block in range(first, last + 1):
+            if not self._checked[block]:
+                at = HEADER_SIZE + block * BLOCK
+                if zlib.crc32(self._map[at:min(at + BLOCK, self._end)]) != self._crcs[block]:
+                    raise Damaged(f"block {block:,} is damaged")
+                self._checked[block] = 1
+        return self._map[start:end]
+
+    def _entry(self, name: str) -> list[Any]:
+        entry = self.meta["sections"].get(name)
+        if not isinstance(entry, list) or len(entry) not in (2, 3):
+            raise Damaged(f"no part {name!r}")
+        return entry
+
+    def section(self, name: str) -> bytes:
+        start, length, *_ = self._entry(name)
+        return self.read(start, length)
+
+    def where(self, name: str) -> int:
+        return self._entry(name)[0]
+
+    def numbers(self, name: str) -> array[int]:
+        """An array of integers, of the type the table of contents names."""
+        start, length, *typecode = self._entry(name)
+        if typecode not in (["B"], ["H"], ["I"], ["Q"]):
+            raise Damaged(f"part {name!r} is not numbers")
+        found = array(typecode[0])
+        found.frombytes(self.read(start, length))  # raises ValueError when its length is not whole numbers
+        return found
+
+    def json(self, name: str) -> Any:
+        return json.loads(self.section(name))
+
+
+class Strings(Sequence[str]):
+    """The strings of a ``strings()`` blob, each decoded when asked for (bisect works on it as on a list)."""
+
+    def __init__(self, reader: Reader, name: str):
+        self._reader = reader
+        self._start = reader.where(name)
+        self._offsets = reader.numbers(name + ".offsets")
+        self._length = len(self._offsets) - 1
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i: Any) -> Any:
+        if i.__class__ is slice:
+            return [self[j] for j in range(*i.indices(self._length))]
+        return self.raw(i).decode("utf-8")
+
+    def raw(self, i: int) -> bytes:
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        at = self._offsets[i]
+        return self._reader.read(self._start + at, self._offsets[i + 1] - at)
+
+
+class Groups(Sequence[str]):
+    """The records of a ``groups()`` part, each group inflated when one of its records is first asked for."""
+
+    def __init__(self, reader: Reader, name: str, count: int):
+        self._groups = Strings(reader, name)
+        self._count = count
+        self._last: tuple[int, list[str]] = (-1, [])
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._count))]
+        if not 0 <= i < self._count:
+            raise IndexError(i)
+        group, own = divmod(i, GROUP)
+        if self._last[0] != group:
+            text = zlib.decompress(self._groups.raw(group)).decode("utf-8")
+            self._last = (group, text.split("\n"))
+        return self._last[1][own]
