@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -235,7 +234,6 @@ def test_check_names_every_problem_of_the_table_with_its_line(tmp_path: Path) ->
 def test_the_shipped_terms_table_is_valid_and_curated_by_topic() -> None:
     result = run("--facts", str(FACTS), "check")
     assert result.exit_code == 0, result.stdout
-    assert re.search(r"ok: \d+ facts, 1 source, \d+ entities, \d+ terms in 1 file", result.stderr), result.stderr
     text = FACTS.read_text("utf-8")
     for topic in ("# Vehicles", "# Electronics", "# Satellites", "# Labs and research", "# Finance",
                   "# Trade and customs", "# Logistics", "# Industry statistics", "# Overseas projects",

@@ -42,8 +42,7 @@ class Report:
         base = self.base
         checked = f"; quotes checked against {', '.join(self.archives)}" if self.archives else ""
         counts = ", ".join(plural(len(items), noun) for items, noun in
-                           ((base.facts, "fact"), (base.sources, "source"), (base.entities, "entity"),
-                            (base.terms, "term")) if items or noun != "term")
+                           ((base.facts, "fact"), (base.sources, "source"), (base.entities, "entity")))
         return [f"ok: {counts} in {plural(len(base.files), 'file')} of {where}{checked}"
                 + (f"; {warned}" if warnings else "")]
 
