@@ -48,7 +48,7 @@ app = typer.Typer(
     "  cqfacts list --tag satellites\n"
     "  cqfacts show nev-production-sales-2023\n"
     "  cqfacts cite nev-production-sales-2023 --style apa\n"
-    "  cqfacts bib --format csl-json > refs.json\n"
+    "  cqfacts bib nev-production-sales-2023 --format bibtex\n"
     "  cqfacts tags\n"
     "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
     "  cqfacts check\n"

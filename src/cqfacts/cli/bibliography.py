@@ -30,7 +30,7 @@ def bib_command(
     """Write the bibliography of the given facts' sources (all sources without ids), for pandoc's
     --citeproc --bibliography or a reference manager. Keys match `cqfacts cite --style pandoc`.
 
-    Example: cqfacts bib nev-production-sales-2023 --format bibtex > refs.bib
+    Example: cqfacts bib nev-production-sales-2023 --format bibtex
     """
     from cqfacts.citation import bibliography
 
