@@ -7,6 +7,8 @@ has strings derived here from the style guides; the comment above each says whic
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import DATA, run
@@ -185,12 +187,21 @@ PERSONS_EXPECTED = {
 }
 
 
+def markdown_links(text: str) -> str:
+    """Markdown keeps a URL whole: <https://…> (an autolink), or MLA's address without https:// as a link."""
+    text = re.sub(r"https://\S+?(?=[.,]?(?:\s|$))", lambda m: f"<{m.group()}>", text)
+    return re.sub(r"(?<![/<])\bexample\.org/\S+?(?=[.,]?(?:\s|$))", lambda m: f"[{m.group()}](<https://{m.group()}>)",
+                  text)
+
+
 @pytest.mark.parametrize("style", sorted(PERSONS_EXPECTED))
 def test_personal_authors_url_and_access_date_in_every_style(style: str) -> None:
     in_text, references = PERSONS_EXPECTED[style]
     out = cite(LABS, FREIGHT, "--style", style, "--no-quote", "--format", "markdown", facts=PERSONS)
     # Reference lists run alphabetically by author, except IEEE's, numbered in citation order.
-    assert out == "\n".join(in_text) + "\n\n" + "\n".join(references) + "\n"
+    assert out == markdown_links("\n".join(in_text) + "\n\n" + "\n".join(references)) + "\n"
+    text = cite(LABS, FREIGHT, "--style", style, "--no-quote", "--format", "text", facts=PERSONS)
+    assert text == plain("\n".join(in_text) + "\n\n" + "\n".join(references) + "\n")
 
 
 def test_chicago_short_notes_for_persons() -> None:

@@ -25,7 +25,7 @@ def test_unknown_style_exits_2_listing_the_styles() -> None:
     result = run("cite", FACT, "--style", "vancouver")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == ("cqfacts: error: unknown style 'vancouver'; choose one of apa, mla, chicago, "
-                             "chicago-author-date, harvard, ieee, bibtex, biblatex, ris, csl-json\n")
+                             "chicago-author-date, harvard, ieee, pandoc, bibtex, biblatex, ris, csl-json\n")
 
 
 def test_bad_accessed_date_exits_2() -> None:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import CLEARED_ENV, FACTS, PINNED_ENV, run
 from cqfacts.search import search
+from test_search import MINI
 
 NASTY = ["", " ", "\t\n ", "\u3000", "\x00", "\x1b[31mred\x1b[0m", "\u202etxet\u202c", "^$.*+?()[]{}|\\",
          "\\d+(?=x)", "[facts.x]", 'a = "b"', "'''", '"""', "#", "🚗🛰️👩‍🔬", "e\u0301\u0301\u0301", "مرحبا بالعالم",
@@ -93,3 +94,42 @@ def test_stdin_queries_that_are_not_utf8(io_env):
     lines = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert len(lines) == len(queries) - 1  # the empty line asks nothing
     assert lines[0]["results"] and all(isinstance(line["results"], list) for line in lines)
+
+
+# --- The terms table: any table a curator could write is checked with lines, and searched ----------------
+
+_IDS = st.sampled_from(["nev", "europe", "germany", "chongqing", "a", "b"]) | st.from_regex(
+    r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
+_NAMES = st.sampled_from(["EV", "EVs", "electric vehicle", "新能源汽車", "Chongqing", "—", "", " ", "the", "US",
+                          "bills of lading", "1+10+1000", "76.9", "天目"]) | st.text(
+    st.characters(blacklist_categories=("Cs",)), max_size=12)
+_TERM = st.fixed_dictionaries({"preferred": _NAMES}, optional={
+    "variants": st.lists(_NAMES, max_size=4), "broader": st.lists(_IDS, max_size=2),
+    "narrower": st.lists(_IDS, max_size=2)})
+
+
+def _toml(value):
+    """A TOML basic string, or an array of them: control characters, quotes and backslashes escaped."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + "".join(f"\\u{ord(c):04x}" if c < " " or c in '\x7f"\\' else c for c in value) + '"'
+
+
+@given(terms=st.dictionaries(_IDS, _TERM, max_size=5), query=QUERIES)
+def test_any_terms_table_is_checked_with_lines_and_searched(tmp_path_factory, terms, query):
+    from cqfacts.errors import FactBaseError
+    from cqfacts.loader import load_with_problems
+
+    text = MINI + "".join(
+        f"\n[terms.{term_id}]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in body.items())
+        for term_id, body in terms.items())
+    path = tmp_path_factory.mktemp("terms") / "facts.toml"
+    path.write_text(text, encoding="utf-8")
+    base, problems = load_with_problems(path)
+    lines = text.count("\n") + 1
+    assert all(p.file == str(path) and 0 < p.line <= lines for p in problems), problems
+    assert all(p.item.startswith("terms.") for p in problems), problems  # the facts part stays valid
+    if not problems:
+        assert_ranked(search(base, query, limit=10), base, 10)
+    else:
+        assert str(FactBaseError(problems))

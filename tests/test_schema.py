@@ -120,6 +120,7 @@ VALID = {
                     "period": "2024/2026", "figures": [{"value": 50, "unit": "percent", "comparator": "more-than",
                                                         "baseline": {"value": 30, "comparator": "about"}}],
                     "speaker": {"name": "Lan Qinghua"}, "tags": ["nev"], "entities": ["e"]}},
+    "terms": {"t": {"preferred": "T", "variants": ["v", "变体"], "narrower": ["e"]}},
 }
 
 # Each mutation sets one path to a value; both validators must reject the result.
@@ -142,6 +143,11 @@ MUTATIONS = [
     (("sources", "s", "url"), "www.example.org"),
     (("entities", "e", "type"), "city"),
     (("entities", "e", "aliases"), "one"),
+    (("terms", "t", "preferred"), ""),
+    (("terms", "t", "variants"), "v"),
+    (("terms", "t", "broader"), ["Not An Id"]),
+    (("terms", "t", "colour"), "red"),
+    (("terms", "t"), {"variants": ["v"]}),
     (("schema_version",), 2),
     (("extra",), 1),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cqfacts.errors import Problem, closest
-from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker
+from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
 from cqfacts.spec import (
     DEFAULT_SOURCE_TYPE,
     DOI_RE,
@@ -275,6 +275,8 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
     if section == "entities":
         values["aliases"] = tuple(values.get("aliases", ()))
         return Entity(id=item_id, origin=origin, **values)
+    if section == "terms":
+        return Term(id=item_id, origin=origin, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
     speaker = values.pop("speaker", None)
     figures = tuple(
         Figure(**{**f, "baseline": Quantity(**f["baseline"]) if "baseline" in f else None})
@@ -303,14 +305,14 @@ def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex 
     expects to be clean (its items then have line 0), and reads the file again, scanned, when it is not.
     """
     checker = _Checker(file, line_index(text) if lines is None else lines)
-    items: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
+    items: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
     refs: list[References] = []
     top_keys = checker.lines.keys.get((), {})
     for key in data:
         if key not in TOP_LEVEL:
             line = top_keys.get(key) or checker.lines.tables.get((key,), 0) or _first_table_line(checker.lines, key)
             checker.add(line, "", f"unknown top-level key {_shown(key)}{_did_you_mean(key, TOP_LEVEL)};"
-                        " expected schema_version, [sources.ID], [entities.ID], [facts.ID]")
+                        " expected schema_version, [sources.ID], [entities.ID], [facts.ID], [terms.ID]")
     version = data.get("schema_version")
     if version is None:
         checker.add(1, "", f"missing schema_version; add 'schema_version = {SCHEMA_VERSION}' at the top")

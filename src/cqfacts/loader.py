@@ -189,8 +189,10 @@ def _load_substituted(files: list[Path], named: bool, map_files: Callable[..., I
 def _merge(files: list[Path], named: bool,
            map_files: Callable[..., Iterable[Any]]) -> tuple[FactBase, list[Problem]]:
     problems: list[Problem] = []
-    merged: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "facts": {}}
-    broken: dict[str, set[str]] = {"sources": set(), "entities": set(), "facts": set()}
+    from cqfacts.spec import SECTION_OF
+
+    merged: dict[str, dict[str, Any]] = {section: {} for section in SECTION_OF}
+    broken: dict[str, set[str]] = {section: set() for section in SECTION_OF}
     refs: list[References] = []
     for file, (items, doc_refs, doc_problems) in zip(files, map_files(read_file, files, [named] * len(files)),
                                                      strict=True):
@@ -209,9 +211,10 @@ def _merge(files: list[Path], named: bool,
                     continue
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
-                    files=tuple(str(f) for f in files))
+                    files=tuple(str(f) for f in files), terms=merged["terms"])
     from cqfacts.checker import cross_check
+    from cqfacts.term_rules import check_terms
 
-    problems += cross_check(base, refs, broken)
+    problems += cross_check(base, refs, broken) + check_terms(base, broken["terms"])
     return base, problems
 

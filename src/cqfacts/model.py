@@ -162,6 +162,25 @@ class Entity:
 
 
 @record(frozen=True)
+class Term:
+    """A concept of the terms table: its preferred term, the other words people use for it (abbreviations and
+    Chinese included), and links to broader and narrower concepts (term or entity ids), for search."""
+
+    id: str
+    preferred: str
+    variants: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    narrower: tuple[str, ...] = ()
+    note: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The preferred term, then its variants."""
+        return tuple(dict.fromkeys([self.preferred, *self.variants]))
+
+
+@record(frozen=True)
 class Speaker:
     name: str
     role: str | None = None
@@ -282,6 +301,8 @@ class FactBase:
     entities: dict[str, Entity]
     facts: dict[str, Fact]
     files: tuple[str, ...] = ()
+    # The terms table (concepts and synonyms for search): a plain dict of small frozen records, cheap to cache.
+    terms: dict[str, Term] = field(default_factory=dict)
 
     def fact_json(self, fact: Fact) -> dict[str, Any]:
         """The documented JSON form of a fact (fields may be added, never renamed or removed)."""

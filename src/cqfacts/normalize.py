@@ -9,15 +9,17 @@ runs as character bigrams and unigrams (Chinese has no spaces, so ``天目`` mus
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from cqfacts.lazy import Pattern
 
 # Numbers as people write them have one home; search reads the scale words and number terms from here.
 from cqfacts.numbers import SCALES, number_term
 
-__all__ = ["SCALES", "cjk_grams", "fold", "is_cjk", "number_term", "stem", "terms", "tokens", "word_spans"]
+__all__ = ["SCALES", "cjk_grams", "fold", "has_han", "is_cjk", "lemma", "number_term", "simplified", "stem", "terms",
+           "token_spans", "tokens", "word_spans"]
 
 # Curly and typographic quotes, primes and dashes people paste from documents and web pages.
 _STRAIGHTEN = str.maketrans({
@@ -54,6 +56,8 @@ _TERM_RE = Pattern(_TERM.format(cjk=f"[{_CJK}]+"))
 # query typed in English should not pay them.
 _ASCII_TERM_RE = Pattern(_TERM.format(cjk="(?!)"))
 _COMPOUND_RE = Pattern(r"[^\W_]+(?:-[^\W_]+)+")
+# Chinese characters (CJK ideographs), which fold converts to simplified.
+_HAN_RE = Pattern("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # A word as written in the original text, for highlighting: numbers with their separators, and words
 # with an apostrophe ("Chongqing’s").
 _RAW_WORD_RE = Pattern(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -61,12 +65,15 @@ _RAW_WORD_RE = Pattern(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(
 
 
 def fold(text: str) -> str:
-    """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike."""
+    """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike, and so do
+    traditional and simplified Chinese ('長安汽車' and '长安汽车')."""
     if not text.isascii():
         text = _DIGIT_GROUP_RE.sub("", text)  # NFKC would turn thin spaces into spaces
         if not text.isprintable():  # format characters are not printable: most text needs no look for them
             text = _FORMAT_RE.sub("", text)
         text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
+        if has_han(text):
+            text = simplified(text)
     text = text.casefold()
     if not text.isascii():  # accents: decompose, drop the combining marks, compose again
         decomposed = unicodedata.normalize("NFD", text)
@@ -74,6 +81,28 @@ def fold(text: str) -> str:
         text = text.translate(_STRAIGHTEN)
     text = _DIGIT_GROUP_RE.sub("", text)
     return _SPACES_RE.sub(" ", text).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified() -> Callable[[str], str]:
+    # OpenCC (imported here: only text with Chinese characters needs it) converts by phrase as well as by
+    # character, with the dictionaries Chinese input methods and Wikipedia use: a hand-made table would
+    # know a few hundred characters and none of the one-to-many cases.
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def has_han(text: str) -> bool:
+    """Whether text has a Chinese character (what ``fold`` converts to simplified)."""
+    return _HAN_RE.search(text) is not None
+
+
+def simplified(text: str) -> str:
+    """Chinese text in simplified characters (OpenCC's traditional-to-simplified conversion), run by run of
+    Chinese characters: the rest of the text, a lone surrogate included, never reaches OpenCC."""
+    convert = _to_simplified()
+    return _HAN_RE.sub(lambda m: convert(m.group()), text)
 
 
 def _number(token: str) -> str:
@@ -94,10 +123,16 @@ def _term_re(folded: str) -> Pattern:
 
 def tokens(folded: str) -> Iterator[tuple[str, str]]:
     """(kind, token) pairs of folded text, kind being code, number, cjk or word, in reading order."""
+    for kind, token, _, _ in token_spans(folded):
+        yield kind, token
+
+
+def token_spans(folded: str) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, token, start, end) of each token of folded text: ``tokens`` with where each is."""
     for m in _term_re(folded).finditer(folded):
         kind = m.lastgroup or "word"
         token = m.group()
-        yield kind, _number(token) if kind == "number" else token
+        yield kind, _number(token) if kind == "number" else token, m.start(), m.end()
 
 
 def cjk_grams(run: str) -> list[str]:
@@ -143,6 +178,16 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
             return word[: -len(suffix)]
     return word
+
+
+def lemma(word: str) -> str:
+    """A folded word without its inflection (plural, past, -ing) and final e: 'produced' and 'produce' alike,
+    'customs' and 'customer' not (``stem`` is cruder: it also strips derivations)."""
+    for ending, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and not (ending == "s" and word.endswith("ss")):
+            word = word[: -len(ending)] + replacement
+            break
+    return word.rstrip("e") if len(word) > 3 else word
 
 
 def word_spans(text: str, wanted: set[str] | frozenset[str]) -> Iterator[tuple[int, int]]:

@@ -2,18 +2,20 @@
 
 How a query is matched (the ideas come from Meilisearch's and Typesense's ranking rules and BM25):
 
-1. The query and every fact are folded the same way (``cqfacts.normalize``) and split into terms.
-2. English stop words are dropped from a query that has other words, so a question is its content words.
-3. Each query word is matched against the index vocabulary: exactly, by word form (a light stem), as a
-   prefix of a longer word (three letters or more), or with a typo allowance that grows with its length
-   (none up to four letters, one up to eight, two beyond). Numbers and codes match only exactly, so
-   ``500000`` never finds ``1,500,000``; a number followed by a scale word (``76.9 billion``) also matches
-   the figure with that value.
+1. The query and every fact are folded the same way (``cqfacts.normalize``) and split into terms;
+   stop words are dropped from a query that has other words (``cqfacts.query``).
+2. Each query word is matched against the index vocabulary: exactly, by word form, as the start of a
+   longer word, or with a typo allowance (``cqfacts.matching``). Numbers and codes match only exactly; a
+   number followed by a scale word (``76.9 billion``) also matches the figure with that value.
+3. Runs of query words that name a concept of the base's terms table also match the concept's other names
+   (synonym) and the names of the concepts and entities below it (broader), a little below the word as
+   typed (``cqfacts.concepts``): query-time expansion over the same index, which a cache stores as it is.
 4. Where a word matched counts: an entity's names and aliases, figures and the speaker weigh most, then
    tags and the fact id, the statement, the quote, the curator's note.
 5. A fact's score (0-100) mixes the share of the query's weight it matched (rarer words weigh more: each
    word's weight is its inverse document frequency) with the share of words it matched. A fact must match
-   at least half of the words. Ties are broken by fewer typos, then by id, so the order is stable.
+   at least half of the words, and a word in more than half of the facts cannot make up that half while
+   the query has other words. Ties are broken by fewer typos, then by id, so the order is stable.
 
 ``build_index`` does all per-base work once and returns plain, picklable data, so a cache can store it;
 ``search(..., facts=subset)`` ranks only a subset (candidates from such a cache) with the base's weights.
@@ -24,11 +26,16 @@ from __future__ import annotations
 import gc
 import math
 import weakref
-from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from cqfacts.concepts import SYNONYM, thesaurus_for
 from cqfacts.lazy import field, record
-from cqfacts.normalize import SCALES, cjk_grams, fold, is_cjk, number_term, stem, terms, tokens
+from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with, typo_allowance
+from cqfacts.normalize import is_cjk, number_term, terms
+from cqfacts.query import QueryWord, parse, parse_query
+
+__all__ = ["Hit", "Match", "QueryWord", "SearchIndex", "build_index", "index_for", "parse_query", "search",
+           "typo_allowance"]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -43,27 +50,13 @@ FIELD_WEIGHTS = {ENTITY: 1.0, ALIAS: 1.0, FIGURE: 1.0, SPEAKER: 1.0, TAG: 0.9, I
 # Words that describe a figure (its unit and measure) and a speaker's role count a little less than names.
 _DESCRIPTION_WEIGHT = 0.8
 
-# How a word matched, and how much of the field's weight that keeps.
-EXACT, ALIAS_HOW, STEM, PREFIX, TYPO = "exact", "alias", "stem", "prefix", "typo"
-_STEM_QUALITY = 0.9
-_TYPO_QUALITY = {1: 0.75, 2: 0.6}
-_MIN_PREFIX = 3
-
 # The score's parts: the idf-weighted share of the query matched, the plain share of words matched, and
 # how much the fact is about those words (BM25's saturated term frequency, with its usual k1 and b).
 _SHARES = (0.65, 0.25, 0.10)
 _K1, _B = 1.2, 0.75
-
-# Dropped from a query that has other words, so a question is searched by its content words.
-_STOP_WORDS_TEXT = """
-a about above after again all also am an and any are as at be been before being below between both but by
-can could did do does doing done during each else ever few for from further get got had has have having he
-her here hers how i if in into is it its just know let like many me more most much my no nor not now of off
-on once only or other our out over own please same she should show so some such tell than that the their
-them then there these they this those through to too under until up us very want was we were what when
-where which while who whom why will with would you your
-"""
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# A word in more than this share of the facts says almost nothing: it cannot make up the half of the
+# query's words a fact must match while the query has other words ("Chongqing weather forecast").
+_COMMON_SHARE = 0.5
 
 
 @record(frozen=True)
@@ -93,7 +86,7 @@ class Hit:
     @property
     def terms(self) -> frozenset[str]:
         """The fact's terms the query matched (for highlighting them in the statement)."""
-        return frozenset(m.term for m in self.matches)
+        return frozenset(t for m in self.matches for t in m.term.split(" "))
 
 
 @record
@@ -203,98 +196,6 @@ def _build(base: FactBase, facts: list[Fact]) -> SearchIndex:
     return SearchIndex(ids, positions, builder.postings, builder.fields, vocabulary, words, builder.lengths)
 
 
-# --- Queries ---------------------------------------------------------------------------------------------
-
-@record(frozen=True)
-class QueryWord:
-    """A word of the query: its text, its kind (word, number, code, cjk) and values it also stands for."""
-
-    text: str
-    kind: str
-    also: tuple[str, ...] = ()  # e.g. "76900000000" for "76.9" in "76.9 billion"
-
-
-def parse_query(query: str) -> list[QueryWord]:
-    """The query's words, folded, without duplicates and, when other words remain, without stop words."""
-    raw = list(tokens(fold(query)))
-    found: list[QueryWord] = []
-    for i, (kind, token) in enumerate(raw):
-        if kind == "cjk":
-            grams = [token] if len(token) == 1 else cjk_grams(token)[: len(token) - 1]
-            found.extend(QueryWord(g, "cjk") for g in grams)
-            continue
-        if kind == "word" and token == "s":
-            continue
-        also: tuple[str, ...] = ()
-        if kind == "number" and i + 1 < len(raw) and raw[i + 1][1] in SCALES:
-            also = (_scaled(token, raw[i + 1][1]),)
-        elif token in SCALES and i > 0 and raw[i - 1][0] == "number":
-            also = (_scaled(raw[i - 1][1], token),)
-        found.append(QueryWord(token, kind, also))
-    unique = list({w.text: w for w in reversed(found)}.values())[::-1]
-    content = [w for w in unique if w.text not in STOP_WORDS]
-    return content or unique
-
-
-def _scaled(number: str, scale: str) -> str:
-    """The number times the scale, as a term, by moving the decimal point: no float rounding."""
-    whole, _, fraction = number.partition(".")
-    shift = SCALES[scale]
-    digits = whole + fraction.ljust(shift, "0")
-    return number_term(int(digits[: len(whole) + shift])) if len(fraction) <= shift else \
-        number_term(float(number) * 10**shift)
-
-
-@record(frozen=True)
-class _Candidate:
-    term: str
-    how: str
-    quality: float
-    typos: int = 0
-
-
-def _candidates(index: SearchIndex, word: QueryWord) -> list[_Candidate]:
-    """Vocabulary terms a query word stands for, best first."""
-    postings = index.postings
-    found = [_Candidate(t, EXACT, 1.0) for t in (word.text, *word.also) if t in postings]
-    if word.kind != "word":
-        return found  # numbers, codes and CJK grams match exactly or not at all
-    text = word.text
-    # A stem is a prefix of its word, so the words sharing this word's stem are among those it begins.
-    root = stem(text)
-    stemmed = [t for t in _starting_with(index, root) if t != text and stem(t) == root]
-    found += [_Candidate(t, STEM, _STEM_QUALITY) for t in stemmed]
-    if len(text) >= _MIN_PREFIX:
-        found += [_Candidate(t, PREFIX, 0.5 + 0.4 * len(text) / len(t))
-                  for t in _starting_with(index, text) if t != text and t not in stemmed]
-    allowed = typo_allowance(text)
-    if allowed and not found:  # a word that matches as typed, or begins a word, is no typo
-        found += [_Candidate(t, TYPO, _TYPO_QUALITY[d], d) for t, d in _near_words(index, text, allowed)]
-    return found
-
-
-def _starting_with(index: SearchIndex, start: str) -> list[str]:
-    vocabulary = index.vocabulary
-    i = j = bisect_left(vocabulary, start)
-    while j < len(vocabulary) and vocabulary[j].startswith(start):
-        j += 1
-    return vocabulary[i:j]
-
-
-def typo_allowance(word: str) -> int:
-    """Typos forgiven in a word of letters: none up to four letters, one up to eight, two beyond."""
-    return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
-
-
-def _near_words(index: SearchIndex, word: str, allowed: int) -> list[tuple[str, int]]:
-    # Imported here: typo matching is the only user of rapidfuzz and most queries never need it.
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
-    near = process.extract(word, index.words, scorer=OSA.distance, score_cutoff=allowed, limit=None)
-    return sorted((term, int(distance)) for term, distance, _ in near if term != word and distance > 0)
-
-
 # --- Ranking ---------------------------------------------------------------------------------------------
 
 _INDEXES: dict[int, tuple[weakref.ref[FactBase], SearchIndex]] = {}
@@ -340,7 +241,9 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
         index = _cached_index(base)
         if index is None:
             index = index_for(base) if facts is None else build_index(base, facts)
-    words = parse_query(query)
+    thesaurus = thesaurus_for(base)
+    parsed = parse(query, thesaurus)
+    words = parsed.words
     if not words:
         return []
     position = index.positions
@@ -356,12 +259,22 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
         allowed = chosen.keys()
     # best[n][word] = (quality, typos, occurrences, match): each query word's best match in fact n.
     best: dict[int, dict[str, tuple[float, int, int, Match]]] = {}
-    weights: dict[str, float] = {}
-    for word in words:
-        matched_in: set[int] = set()
-        for cand in _candidates(index, word):
+    matched_in: dict[str, set[int]] = {w.text: set() for w in words}
+
+    def offer(n: int, word: str, quality: float, typos: int, occurrences: int, match: Match) -> None:
+        matched_in[word].add(n)
+        if allowed is not None and n not in allowed:
+            return
+        known = best.setdefault(n, {}).get(word)
+        if known is None or quality > known[0]:
+            best[n][word] = (quality, typos, occurrences, match)
+
+    known_words = thesaurus.words if thesaurus is not None else frozenset()
+    for word in words:  # inline, not through offer: a common word of a large base matches most facts
+        facts_of = matched_in[word.text]
+        for cand in candidates(index, word, known_words):
             for n, (code, occurrences) in index.postings[cand.term].items():
-                matched_in.add(n)
+                facts_of.add(n)
                 if allowed is not None and n not in allowed:
                     continue
                 label, weight, is_alias = index.fields[code]
@@ -369,16 +282,24 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
                 known = best.setdefault(n, {}).get(word.text)
                 if known is None or quality > known[0]:
                     how = ALIAS_HOW if is_alias and cand.how == EXACT else cand.how
-                    match = Match(word.text, label, how, cand.term)
-                    best[n][word.text] = (quality, cand.typos, occurrences, match)
-        weights[word.text] = _idf(index.size, len(matched_in))
+                    best[n][word.text] = (quality, cand.typos, occurrences, Match(word.text, label, how, cand.term))
+    for span in parsed.spans:  # the concepts the query names: their other names, and the concepts below
+        assert thesaurus is not None
+        for how, _name, needs in thesaurus.expanded(span.concept, parsed.chinese):
+            quality = SYNONYM_QUALITY if how == SYNONYM else BROADER_QUALITY
+            for n, (weight, occurrences, label, found) in facts_with(index, needs).items():
+                for word_text in span.words:
+                    offer(n, word_text, weight * quality, 0, occurrences, Match(word_text, label, how, found))
+    weights = {w: _idf(index.size, len(facts_of)) for w, facts_of in matched_in.items()}
     total_weight = sum(weights.values()) or 1.0
     needed = math.ceil(len(words) / 2)
+    telling = {w for w, facts_of in matched_in.items() if len(facts_of) <= _COMMON_SHARE * index.size}
+    needed_telling = min(needed, len(telling))
     average_length = sum(index.lengths) / max(index.size, 1)
     order = {w.text: i for i, w in enumerate(words)}
     ranked = []
     for n, found in best.items():
-        if len(found) < needed:
+        if len(found) < needed or len(telling.intersection(found)) < needed_telling:
             continue
         weighted = sum(weights[w] * q for w, (q, *_) in found.items()) / total_weight
         share = sum(q for q, *_ in found.values()) / len(words)

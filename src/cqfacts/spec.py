@@ -86,6 +86,13 @@ SPECS: dict[str, dict[str, Field]] = {
         "type": Field("enum", choices=ENTITY_TYPES),
         "note": TEXT,
     },
+    "term": {
+        "preferred": Field("text", required=True),
+        "variants": Field("text_list"),
+        "broader": Field("id_list"),
+        "narrower": Field("id_list"),
+        "note": TEXT,
+    },
     "speaker": {"name": Field("text", required=True), "role": TEXT, "organization": TEXT},
     "quantity": {
         "value": Field("number", required=True),
@@ -116,8 +123,8 @@ SPECS: dict[str, dict[str, Field]] = {
         "note": TEXT,
     },
 }
-TOP_LEVEL = {"schema_version": "int", "sources": "source", "entities": "entity", "facts": "fact"}
-SECTION_OF = {"sources": "source", "entities": "entity", "facts": "fact"}
+TOP_LEVEL = {"schema_version": "int", "sources": "source", "entities": "entity", "facts": "fact", "terms": "term"}
+SECTION_OF = {"sources": "source", "entities": "entity", "facts": "fact", "terms": "term"}
 
 
 @record(frozen=True)

@@ -185,8 +185,11 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
     lengths: array[int] = reader.numbers("lengths")
     if not len(ids) == len(facts) == len(lengths) == reader.meta["facts"]:
         raise ValueError(f"{len(ids)} ids, {len(facts)} facts and {len(lengths)} lengths")
+    from cqfacts.cache.records import DECODERS
+
+    terms = {term.id: term for term in map(DECODERS["terms"], reader.json("terms.table"))}
     base = CachedFactBase(sources=tables["sources"], entities=tables["entities"], facts=facts,  # type: ignore[arg-type]
-                          files=files, search_index=DiskIndex(store, facts, ids, lengths, chunks))
+                          files=files, terms=terms, search_index=DiskIndex(store, facts, ids, lengths, chunks))
     weakref.finalize(base, _close, reader, fd, folder_fd)
     return base
 

@@ -161,6 +161,8 @@ def _write(fd: int, base: FactBase, stamps: list[freshness.Stamp], stamped: int,
             _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
         _strings(writer, f"{table}.ids", ids)
         writer.add(f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__)))
+    # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
+    writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
     lengths = array("I")
     words: set[str] = set()
     vocabulary: set[str] = set()

@@ -23,7 +23,8 @@ FORMAT = 2
 _RACY_NS = 2 * 10**9
 # The modules whose code decides what a cache holds: when one changes, caches are rebuilt.
 _CODE = ("cache/records.py", "cache/storage.py", "cache/build.py", "cache/disk.py", "model.py", "checker.py",
-         "toml_text.py", "search.py", "normalize.py", "spec.py")
+         "toml_text.py", "term_rules.py", "search.py", "matching.py", "query.py", "normalize.py", "numbers.py",
+         "number_words.py", "lazy.py", "spec.py")
 
 Stamp = list[Any]  # [path, size, mtime_ns, ctime_ns, digest]
 

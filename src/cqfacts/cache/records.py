@@ -14,9 +14,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from cqfacts.model import Author, Entity, Fact, Figure, Quantity, Source, Speaker
+from cqfacts.model import Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term
 
-_CLASSES = {cls.__name__: cls for cls in (Author, Entity, Fact, Figure, Quantity, Source, Speaker)}
+_CLASSES = {cls.__name__: cls for cls in (Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term)}
 
 
 def _field_names(cls: type) -> tuple[str, ...]:
@@ -29,7 +29,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 _FIELDS = {cls: _field_names(cls) for cls in _CLASSES.values()}
-_WITH_ORIGIN = (Entity, Fact, Source)
+_WITH_ORIGIN = (Entity, Fact, Source, Term)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), allow_nan=False)
 encode_json = _ENCODER.encode
 
@@ -75,7 +75,7 @@ def _build(cls: type, values: list[Any]) -> Any:
     return item
 
 
-def encode(item: Source | Entity | Fact) -> str:
+def encode(item: Source | Entity | Fact | Term) -> str:
     """One item as a JSON array of its fields."""
     return encode_json([_plain(getattr(item, name)) for name in _FIELDS[type(item)]])
 
@@ -85,4 +85,4 @@ def decoder(cls: type) -> Any:
     return lambda text: _build(cls, json.loads(text))
 
 
-DECODERS = {"facts": decoder(Fact), "entities": decoder(Entity), "sources": decoder(Source)}
+DECODERS = {"facts": decoder(Fact), "entities": decoder(Entity), "sources": decoder(Source), "terms": decoder(Term)}

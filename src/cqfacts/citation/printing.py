@@ -17,14 +17,17 @@ def blocks(result: Any, parts: dict[str, bool]) -> list[list[Styled]]:
     if result.machine:  # the file as it is, line by line (RIS lines end in CRLF, added when printed)
         lines = result.document.rstrip("\r\n").split("\r\n" if result.style == "ris" else "\n")
         return [[Styled.of(line) for line in lines]] if parts["reference"] else []
+    if result.combined is not None:  # pandoc: the quotations, if asked for, then one citation for them all
+        return [[*(c.quote for c in result.citations if parts["quote"]),
+                 *([result.combined] if parts["in_text"] else [])]]
     lines = []
     for c in result.citations:
         quote = c.quote if parts["quote"] else Styled()
         note = c.in_text if parts["in_text"] else Styled()
-        if result.style == "chicago" or not (quote and note):
+        if result.notes_style or not (quote and note):
             lines += [p for p in (quote, note) if p]
         else:
-            lines.append(quote + " " + note)
+            lines.append(c.passage)
     out = [lines] if lines else []
     if parts["reference"]:
         out.append([r.entry for r in result.references])
@@ -50,7 +53,7 @@ def as_rich_text(result: Any, parts: dict[str, bool]) -> Any:
         for n, line in enumerate(block):
             if n:
                 out.append("\n")
-            for piece, italic in line.pieces:
+            for piece, italic, _ in line.pieces:
                 out.append(clean(piece), style="italic" if italic else "")
     return out
 

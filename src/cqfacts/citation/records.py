@@ -2,7 +2,7 @@
 
 Each is checked against a real reader (pandoc) in the tests. Field choices follow ../shared/CITATIONS.md:
 a web page is ``@misc`` (BibTeX), ``@online`` (biblatex), ``TY  - ELEC`` (RIS, as Zotero writes it) and
-``"type": "webpage"`` (CSL-JSON).
+``"type": "webpage"`` (CSL-JSON); the other types as ``ENTRY_TYPES`` says.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from typing import Any
 
+from cqfacts.citation.csl import csl_item, csl_json, csl_title, note
 from cqfacts.citation.words import MINOR_WORDS, MONTHS, language_name, sentence_case, title_case
-from cqfacts.citation.work import Work
+from cqfacts.citation.work import PERIODICALS, WEB, Work
 from cqfacts.lazy import Pattern
 from cqfacts.model import Author, Source
 
@@ -38,61 +38,6 @@ def citation_key(source: Source) -> str:
     words = [w for w in _ascii_words(source.short_title or source.title) if w not in MINOR_WORDS]
     year = str(source.issued[0]) if source.issued else "nd"
     return f"{who or 'anon'}{year}{''.join(words[:2])}"
-
-
-def csl_title(work: Work) -> str:
-    """CSL data holds titles in sentence case: what APA prints, and what title-case styles start from."""
-    return sentence_case(work.title)
-
-
-def _note(work: Work) -> str:
-    """The translation and the printed time: things no CSL field holds."""
-    parts = []
-    if work.source.original_language:
-        parts.append(f"Translated from {language_name(work.source.original_language)}")
-    published = work.source.published
-    if isinstance(published, dt.datetime):
-        parts.append(f"published at {published:%H:%M} as printed, no time zone given")
-    return "; ".join(parts)
-
-
-def _date_parts(day: dt.date) -> dict[str, Any]:
-    return {"date-parts": [[day.year, day.month, day.day]]}
-
-
-def _csl_name(author: Author) -> dict[str, str]:
-    if not author.is_person:
-        return {"literal": author.display}
-    return {k: v for k, v in (("family", author.family), ("given", author.given)) if v}
-
-
-def csl_item(work: Work) -> dict[str, Any]:
-    """One CSL-JSON item (valid against csl-data.json v1.0): no time in dates, the schema has none."""
-    key = citation_key(work.source)
-    item: dict[str, Any] = {
-        "id": key,
-        "citation-key": key,
-        "type": "webpage",
-        "title": csl_title(work),
-        "title-short": work.short_title,
-        "container-title": work.site,
-        "publisher": work.publisher,
-        "author": [_csl_name(a) for a in work.authors],
-        "issued": _date_parts(work.published),
-        "language": work.source.language,
-    }
-    if work.url:
-        item["URL"] = work.url
-    if work.accessed:
-        item["accessed"] = _date_parts(work.accessed)
-    note = _note(work)
-    if note:
-        item["note"] = note
-    return item
-
-
-def csl_json(works: list[Work]) -> str:
-    return json.dumps([csl_item(w) for w in works], ensure_ascii=False, indent=2) + "\n"
 
 
 # --- BibTeX and biblatex ------------------------------------------------------------------------------
@@ -149,34 +94,92 @@ def _braced(text: str | None) -> str | None:
     return None if text is None else "{" + text + "}"
 
 
+# CSL type -> (BibTeX entry, biblatex entry, RIS type): the entry types reference managers use for each.
+ENTRY_TYPES = {
+    "webpage": ("misc", "online", "ELEC"),
+    "post": ("misc", "online", "BLOG"),
+    "article-newspaper": ("article", "article", "NEWS"),
+    "article-magazine": ("article", "article", "MGZN"),
+    "article-journal": ("article", "article", "JOUR"),
+    "report": ("techreport", "report", "RPRT"),
+    "book": ("book", "book", "BOOK"),
+    "chapter": ("incollection", "incollection", "CHAP"),
+}
+
+
+def _bib_pages(page: str | None) -> str | None:
+    return None if page is None else _braced(latex(re.sub(r"\s*[–-]\s*", "--", page)))
+
+
+def _bib_text(text: str | None) -> str | None:
+    return None if not text else _braced(latex(text))
+
+
+def _container_fields(work: Work, biblatex: bool) -> list[tuple[str, str | None]]:
+    """Where the work appears and who publishes it, in each dialect's field names."""
+    container = _braced("{" + latex(work.container) + "}") if work.container else None
+    kind = work.type
+    fields: list[tuple[str, str | None]] = []
+    if kind in WEB:
+        fields.append(("organization" if biblatex else "howpublished", container))
+    elif kind in PERIODICALS:
+        fields.append(("journaltitle" if biblatex else "journal", container))
+        if biblatex and kind != "article-journal":
+            fields.append(("entrysubtype", "{" + kind.split("-")[1] + "}"))
+    elif kind == "chapter":
+        fields.append(("booktitle", _braced(bib_title(work.container))))
+    if work.editors:
+        fields.append(("editor", _braced(_bib_names(work.editors))))
+    if kind == "report":
+        fields.append(("institution", _bib_text(work.publisher)))
+        fields.append(("type", _bib_text(work.genre or "Report")))
+    elif kind in ("book", "chapter"):
+        fields.append(("publisher", _bib_text(work.publisher)))
+    fields += [("location" if biblatex else "address", _bib_text(work.publisher_place)),
+               ("edition", _bib_text(work.edition)), ("volume", _bib_text(work.volume)),
+               ("number", _bib_text(work.issue if kind in PERIODICALS else work.number)),
+               ("pages", _bib_pages(work.page)), ("doi", _braced(_bib_url(work.source.doi))),
+               ("isbn", _bib_text(work.isbn))]
+    return fields
+
+
 def bibtex(work: Work) -> str:
-    """Classic BibTeX ``@misc``: the site in howpublished, year and month, the day in the note."""
-    published = work.published
-    note = [f"Published {published.day} {MONTHS[published.month - 1]} {published.year}"]
+    """Classic BibTeX: year and month (the month macro), the day in the note."""
+    issued = work.issued
+    note_parts = [f"Published {_day_words(issued)}"] if len(issued) == 3 else []
     if work.accessed:
-        note.append(f"accessed {work.accessed.day} {MONTHS[work.accessed.month - 1]} {work.accessed.year}")
+        note_parts.append(f"accessed {_day_words(work.accessed)}")
     if work.source.original_language:
-        note.append(f"translated from {language_name(work.source.original_language)}")
-    return _bib_record("misc", citation_key(work.source), [
+        note_parts.append(f"translated from {language_name(work.source.original_language)}")
+    return _bib_record(ENTRY_TYPES[work.type][0], citation_key(work.source), [
         ("author", _braced(_bib_names(work.authors))),
         ("title", _braced(bib_title(work.title))),
-        ("howpublished", _braced(latex(work.site))),
-        ("year", _braced(str(published.year))),
-        ("month", MONTHS[published.month - 1][:3].lower()),  # the month macro, unbraced
+        *_container_fields(work, biblatex=False),
+        ("year", _braced(str(issued[0])) if issued else None),
+        ("month", MONTHS[issued[1] - 1][:3].lower() if len(issued) > 1 else None),  # the month macro, unbraced
         ("url", _braced(_bib_url(work.url))),
-        ("note", _braced(latex("; ".join(note)))),
+        ("note", _braced(latex("; ".join(note_parts))) if note_parts else None),
     ])
 
 
+def _day_words(day: dt.date | tuple[int, ...]) -> str:
+    year, month, date = (day.year, day.month, day.day) if isinstance(day, dt.date) else day
+    return f"{date} {MONTHS[month - 1]} {year}"
+
+
+def _iso(parts: tuple[int, ...]) -> str:
+    return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
+
+
 def biblatex(work: Work) -> str:
-    """biblatex ``@online``: ISO dates, the site as the organization, langid and origlanguage."""
+    """biblatex: ISO dates (a year or month alone too), langid and origlanguage."""
     original = work.source.original_language
-    return _bib_record("online", citation_key(work.source), [
+    return _bib_record(ENTRY_TYPES[work.type][1], citation_key(work.source), [
         ("author", _braced(_bib_names(work.authors))),
         ("title", _braced(bib_title(work.title))),
         ("shorttitle", _braced(bib_title(work.short_title))),
-        ("organization", _braced("{" + latex(work.site) + "}")),
-        ("date", _braced(work.published.isoformat())),
+        *_container_fields(work, biblatex=True),
+        ("date", _braced(_iso(work.issued)) if work.issued else None),
         ("url", _braced(_bib_url(work.url))),
         ("urldate", _braced(work.accessed.isoformat()) if work.accessed else None),
         ("langid", _braced(language_name(work.source.language).lower())),
@@ -185,15 +188,27 @@ def biblatex(work: Work) -> str:
 
 
 def ris(work: Work) -> str:
-    """RIS as Zotero writes a web page: TY ELEC, one AU per author (an organisation without a comma)."""
-    def ris_date(day: dt.date) -> str:
-        return f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"
+    """RIS as Zotero writes it: one AU per author (an organisation without a comma), A2 for editors."""
+    def ris_date(parts: tuple[int, ...]) -> str:
+        padded = [f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])]
+        return "/".join(padded + [""] * (4 - len(padded)))
 
-    tags: list[tuple[str, str | None]] = [("TY", "ELEC"), ("ID", citation_key(work.source))]
-    tags += [("AU", f"{a.family}, {a.given}" if a.is_person and a.given else a.display) for a in work.authors]
-    tags += [("TI", csl_title(work)), ("ST", work.short_title), ("T2", work.site), ("PB", work.publisher),
-             ("PY", str(work.published.year)), ("DA", ris_date(work.published)), ("LA", work.source.language),
-             ("UR", work.url), ("Y2", ris_date(work.accessed) if work.accessed else None), ("N1", _note(work) or None)]
+    def name(a: Author) -> str:
+        return f"{a.family}, {a.given}" if a.is_person and a.given else a.display
+
+    start, _, end = (work.page or "").replace("—", "–").partition("–") if work.page else ("", "", "")
+    accessed = work.accessed
+    tags: list[tuple[str, str | None]] = [("TY", ENTRY_TYPES[work.type][2]), ("ID", citation_key(work.source))]
+    tags += [("AU", name(a)) for a in work.authors]
+    tags += [("A2", name(a)) for a in work.editors]
+    tags += [("TI", csl_title(work)), ("ST", work.short_title), ("T2", work.container or None),
+             ("PB", work.source.publisher), ("CY", work.publisher_place), ("VL", work.volume),
+             ("IS", work.issue if work.type in PERIODICALS else work.number), ("SP", start.strip() or None),
+             ("EP", end.strip() or None), ("ET", work.edition), ("M3", work.genre), ("SE", work.section),
+             ("DO", work.source.doi), ("SN", work.isbn),
+             ("PY", work.year), ("DA", ris_date(work.issued) if work.issued else None), ("LA", work.source.language),
+             ("UR", work.url), ("Y2", ris_date((accessed.year, accessed.month, accessed.day)) if accessed else None),
+             ("N1", note(work) or None)]
     # One tag a line: a line break inside a value (TOML allows one in a title) would end the field there.
     lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags if value is not None]
     return RIS_EOL.join([*lines, "ER  - ", ""])
@@ -206,13 +221,13 @@ MACHINE_STYLES = ("bibtex", "biblatex", "ris", "csl-json")
 def record(style: str, work: Work) -> str:
     """One source's record in a machine format (a CSL-JSON record is one item as a JSON object)."""
     if style == "csl-json":
-        return json.dumps(csl_item(work), ensure_ascii=False, indent=2)
+        return json.dumps(csl_item(work, citation_key(work.source)), ensure_ascii=False, indent=2)
     return RECORDS[style](work)
 
 
 def document(style: str, works: list[Work]) -> str:
     """The whole file for these sources: records one after another, or one CSL-JSON array."""
     if style == "csl-json":
-        return csl_json(works)
+        return csl_json([csl_item(w, citation_key(w.source)) for w in works])
     separator = RIS_EOL if style == "ris" else "\n"
     return separator.join(record(style, w) for w in works)

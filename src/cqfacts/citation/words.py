@@ -107,22 +107,29 @@ def initials(given: str | None, spaced: bool = True) -> str:
 
 
 def inverted(author: Author, form: str = "full") -> str:
-    """A reference list name: 'Wang, Jiaxi' (full), 'Wang, J.' (initials), 'Wang, J.X.' (initials-tight)."""
+    """A reference list name: 'Wang, Jiaxi' (full), 'Wang, J.' (initials), 'Wang, J.X.' (initials-tight).
+
+    A name written family name first is never inverted or comma'd in full ('Li Wei'); with initials it is
+    'Li, W.' like any other (APA, Harvard).
+    """
     if not author.is_person:
         return author.display
     if not author.given:
         return str(author.family)
+    if form == "full" and author.family_first:
+        return author.display
     given = {"full": author.given, "initials": initials(author.given),
              "initials-tight": initials(author.given, spaced=False)}[form]
     return f"{author.family}, {given}"
 
 
 def direct(author: Author, form: str = "full") -> str:
-    """A name in reading order: 'Jiaxi Wang' (full) or 'J. Wang' (initials, IEEE)."""
+    """A name in reading order: 'Jiaxi Wang' or 'Li Wei' as written (full), 'J. Wang' or 'W. Li' (initials)."""
     if not author.is_person or not author.given:
         return author.display
-    given = author.given if form == "full" else initials(author.given)
-    return f"{given} {author.family}"
+    if form == "full":
+        return author.display
+    return f"{initials(author.given)} {author.family}"
 
 
 def surname(author: Author) -> str:
@@ -139,23 +146,56 @@ def series(items: Sequence[str], conjunction: str = "and", serial_comma: bool = 
     return f"{', '.join(items[:-1])}{',' if serial_comma else ''} {conjunction} {items[-1]}"
 
 
-def month_day(day: dt.date) -> str:
-    """APA's date after the year: 'March 31'."""
-    return f"{MONTHS[day.month - 1]} {day.day}"
+Day = dt.date | tuple[int, ...]
 
 
-def long_date(day: dt.date) -> str:
-    """Chicago: 'March 31, 2024'."""
-    return f"{month_day(day)}, {day.year}"
+def _parts(day: Day) -> tuple[int, ...]:
+    """(year,), (year, month) or (year, month, day): a source may print only a year or a month."""
+    return (day.year, day.month, day.day) if isinstance(day, dt.date) else tuple(day)
 
 
-def day_month_year(day: dt.date, months: Sequence[str] = MONTHS) -> str:
-    """Harvard '31 March 2024', MLA (with MLA_MONTHS) '31 Mar. 2024'."""
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+def month_day(day: Day) -> str:
+    """APA's date after the year: 'March 31', 'March', or '' for a year alone."""
+    parts = _parts(day)
+    return " ".join([MONTHS[parts[1] - 1], *([str(parts[2])] if len(parts) > 2 else [])]) if len(parts) > 1 else ""
 
 
-def ieee_date(day: dt.date) -> str:
-    return f"{IEEE_MONTHS[day.month - 1]} {day.day}, {day.year}"
+def long_date(day: Day) -> str:
+    """Chicago: 'March 31, 2024', 'March 2024', '2024'."""
+    parts = _parts(day)
+    if len(parts) == 3:
+        return f"{month_day(parts)}, {parts[0]}"
+    return f"{MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) == 2 else str(parts[0])
+
+
+def day_month_year(day: Day, months: Sequence[str] = MONTHS) -> str:
+    """Harvard '31 March 2024', MLA (with MLA_MONTHS) '31 Mar. 2024'; 'March 2024', '2024' when partial."""
+    parts = _parts(day)
+    words = [str(parts[2])] if len(parts) > 2 else []
+    words += [months[parts[1] - 1]] if len(parts) > 1 else []
+    return " ".join([*words, str(parts[0])])
+
+
+def ieee_date(day: Day) -> str:
+    """IEEE: 'Mar. 31, 2024', 'Mar. 2024', '2024'."""
+    parts = _parts(day)
+    if len(parts) == 3:
+        return f"{IEEE_MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
+    return f"{IEEE_MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) == 2 else str(parts[0])
+
+
+def ordinal(edition: str) -> str:
+    """An edition as styles print it: '2' -> '2nd', 'Rev.' stays 'Rev.'."""
+    if not edition.isdigit():
+        return edition
+    n = int(edition)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def pages(page: str, one: str = "p.", many: str = "pp.") -> str:
+    """'p. 12' or 'pp. 12–19'."""
+    return f"{many if re.search(r'[–,]', page) else one} {page}"
 
 
 _SITE_WORDS = Pattern(r"\b(official\s+)?(web\s*site|site|portal|home\s*page|online)\s*$", re.IGNORECASE)

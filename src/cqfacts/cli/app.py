@@ -29,12 +29,13 @@ EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 # Command name -> the module (in cqfacts.cli) that defines it, in the order help lists them.
 COMMANDS = {
     "search": "finding", "list": "finding", "show": "finding",
-    "cite": "citing",
+    "cite": "citing", "bib": "bibliography",
     "sources": "summaries", "tags": "summaries", "stats": "summaries",
     "check": "curating", "init": "curating",
     "verify": "verifying",
     "source": "adding", "paragraphs": "adding", "fact": "adding",
     "export": "exporting",
+    "pick": "picking",
 }
 
 app = typer.Typer(
@@ -47,6 +48,7 @@ app = typer.Typer(
     "  cqfacts list --tag satellites\n"
     "  cqfacts show nev-production-sales-2023\n"
     "  cqfacts cite nev-production-sales-2023 --style apa\n"
+    "  cqfacts bib nev-production-sales-2023 --format bibtex\n"
     "  cqfacts tags\n"
     "  cqfacts stats --json | jq '.[] | select(.group == \"kind\")'\n"
     "  cqfacts check\n"

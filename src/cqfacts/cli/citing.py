@@ -18,8 +18,12 @@ def cite_command(
                                              autocompletion=complete_fact_id)],
     style: Annotated[str, typer.Option(
         "--style", "-s", envvar="CQFACTS_STYLE", show_envvar=True, autocompletion=complete_style,
-        help="apa, mla, chicago (notes and bibliography), chicago-author-date, harvard, ieee; "
-             "or a file format: bibtex, biblatex, ris, csl-json.")] = "apa",
+        help="apa, mla, chicago (notes and bibliography), chicago-author-date, harvard, ieee; pandoc "
+             "([@key, para. 12] for a Markdown draft); or a file format: bibtex, biblatex, ris, csl-json.")] = "apa",
+    csl: Annotated[str | None, typer.Option(
+        "--csl", help="Any CSL style, rendered by pandoc: a .csl file or an official style name (nature, "
+                      "american-sociological-association). Needs: pip install 'cqfacts[csl]'.",
+        show_default=False)] = None,
     quote: Annotated[bool | None, typer.Option(
         "--quote/--no-quote", help="Print the quotation. [default: yes, unless --in-text or --reference picks]",
         show_default=False)] = None,
@@ -41,23 +45,33 @@ def cite_command(
 
     Example: cqfacts cite nev-production-sales-2023 --style mla
     """
-    from cqfacts.citation import MACHINE_STYLES, check_style, cite, parse_accessed
+    from cqfacts.citation import MACHINE_STYLES, PANDOC, check_style, cite, cite_csl, parse_accessed
     from cqfacts.citation.printing import FORMATS, as_json_rows, as_rich_text, as_text
     from cqfacts.output import isatty
 
-    check_style(style)
-    if style in MACHINE_STYLES and in_text:
-        raise CqfactsError(f"{style} is a file format for reference managers: it has no in-text form; "
-                           "for --in-text pick a citation style (apa, mla, chicago, ...)")
+    if csl is None:
+        check_style(style)
+        if style in MACHINE_STYLES and in_text:
+            raise CqfactsError(f"{style} is a file format for reference managers: it has no in-text form; "
+                               "for --in-text pick a citation style (apa, mla, chicago, ...)")
+    elif as_json or copy:
+        raise CqfactsError("--csl prints pandoc's text; --json and --copy work with the built-in styles only")
     if fmt is not None and fmt not in FORMATS:
         raise CqfactsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     base = load_base(facts)
     found = [require_fact(base, fact_id) for fact_id in ids]
-    result = cite(found, base.sources, style, url=url, accessed=parse_accessed(accessed) if accessed else None)
+    when = parse_accessed(accessed) if accessed else None
     picked = in_text or reference
-    parts = {"quote": quote if quote is not None else not picked, "in_text": in_text or not picked,
-             "reference": reference or not picked}
-    if as_json:
+    if style == PANDOC and reference:
+        raise CqfactsError("the pandoc style is a citation only; write the bibliography with "
+                           "'cqfacts bib ID... --format csl-json > refs.json'")
+    parts = {"quote": quote if quote is not None else not picked and style != PANDOC,
+             "in_text": in_text or not picked, "reference": reference or not picked}
+    if csl is not None:  # one pandoc run renders the citations and the bibliography
+        sys.stdout.write(cite_csl(found, base.sources, csl, parts, fmt or "text", url=url, accessed=when))
+        return
+    result = cite(found, base.sources, style, url=url, accessed=when)
+    if as_json:  # the shared writer: C1 and bidi controls escaped, as in every other JSON output
         from cqfacts.output import to_json
 
         sys.stdout.write(to_json(as_json_rows(result, parts, fmt or "text"), indent=2) + "\n")

@@ -50,8 +50,9 @@ def search_command(
     """Find facts by words, names, numbers or a question; best first.
 
     Words match in any order, as typed, as another form of the word, as the start of a word, or with a
-    typo or two; numbers match with or without separators and scale words; aliases and Chinese names
-    match too. Exit 0 when something is found, 1 when nothing is, 2 on an error.
+    typo or two; numbers match with or without separators and scale words; aliases, Chinese names and
+    the terms table's synonyms and broader concepts match too. Exit 0 when something is found, 1 when
+    nothing is, 2 on an error.
 
     Example: cqfacts search "Tianmu satellites" --explain
     """
