@@ -10,7 +10,6 @@ it always reads the TOML.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -18,7 +17,19 @@ from typing import Any
 from cqfacts.model import Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term
 
 _CLASSES = {cls.__name__: cls for cls in (Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term)}
-_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls) if f.name != "origin") for cls in _CLASSES.values()}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields in dataclass order (base classes first), read from the annotations: asking ``dataclasses``
+    would make each lazy ``record`` class a dataclass on every run that reads the cache."""
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        names += [name for name in klass.__dict__.get("__annotations__", {}) if name not in names]  # noqa: RUF063
+    return tuple(name for name in names if name != "origin")
+
+
+_FIELDS = {cls: _field_names(cls) for cls in _CLASSES.values()}
+_WITH_ORIGIN = (Entity, Fact, Source, Term)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), allow_nan=False)
 encode_json = _ENCODER.encode
 
@@ -52,10 +63,16 @@ def _value(data: Any) -> Any:
 
 
 def _build(cls: type, values: list[Any]) -> Any:
+    """An item with these field values, made as pickle makes one: its attributes set, no ``__init__`` run (so
+    the lazy ``record`` class is not made a dataclass by a command that reads a thousand facts)."""
     names = _FIELDS[cls]
     if len(values) != len(names):
         raise ValueError(f"{len(values)} values for the {len(names)} fields of a {cls.__name__}")
-    return cls(**{name: _value(v) for name, v in zip(names, values, strict=True)})
+    item = object.__new__(cls)
+    item.__dict__.update(zip(names, map(_value, values), strict=True))
+    if cls in _WITH_ORIGIN:
+        item.__dict__["origin"] = None
+    return item
 
 
 def encode(item: Source | Entity | Fact | Term) -> str:
