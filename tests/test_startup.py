@@ -65,7 +65,7 @@ def cache_env(tmp_path) -> dict[str, str]:
 def test_a_json_search_loads_no_renderer_no_fuzzy_matcher_no_database(cache_env):
     modules, out = loaded("search", "Tianmu", "--json", env=cache_env)
     assert json.loads(out)[0]["id"].startswith("tianmu-1")
-    # The shipped base is small: its cache is one pickle, read without sqlite3.
+    # A cached answer reads the cache file (plain data sections) and needs no heavy module but Typer.
     assert modules == {"typer"}
 
 
