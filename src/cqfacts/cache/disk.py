@@ -203,7 +203,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
     """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
 
     def __init__(self, store: Store, chunks: int):
-        self._store, self._chunks, self._chunk_facts = store, chunks, store.reader.meta["chunk_facts"]
+        self._store, self._chunks, self._starts = store, chunks, store.reader.meta["chunk_starts"]
         self._fields_checked = False
         self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
         self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
@@ -239,7 +239,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             if found is None:
                 found = {}
             # Fact numbers are stored from the chunk's first fact.
-            found.update(zip(map((chunk * self._chunk_facts).__add__, numbers), zip(codes, counts, strict=True),
+            found.update(zip(map(self._starts[chunk].__add__, numbers), zip(codes, counts, strict=True),
                              strict=True))
         return found
 
