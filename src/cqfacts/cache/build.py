@@ -62,13 +62,15 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
     return read_file(file, streams, raw=raw), stamp
 
 
-def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | None:
-    """The first pass: a file of tables read as ``_read_stamped`` reads it; None for a file of facts only."""
+def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | int:
+    """The first pass: a file of tables read as ``_read_stamped`` reads it; for a file of facts only, the
+    number of its facts (their headers: ``chunks.read_chunk`` reads them)."""
     from cqfacts.loader import read_bytes
 
     try:
-        if chunks.facts_only(read_bytes(file, streams)):
-            return None
+        headers = chunks.fact_headers(read_bytes(file, streams))
+        if headers is not None:
+            return len(headers)
     except OSError:
         pass
     return _read_stamped(file, streams)
@@ -96,7 +98,6 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
                     mapping = map
             return _whole(given, folder, name, quiet, read_back, mapping, progress)
     finally:
-        chunks.forget()
         if collecting:
             gc.freeze()  # what the build made was never collected: a first collection would walk all of it
             gc.enable()
@@ -112,34 +113,37 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     first = list(progress.counting(mapping(_read_tables, files, [named] * len(files))))
     empty: tuple[Any, freshness.Stamp | None] = (({}, [], []), None)
     tables_base, problems = load_with_problems(given, map_files=lambda _read, _files, _named: (
-        (found or empty)[0] for found in first))
-    stamps = [found[1] if found else None for found in first]
-    if problems or any(found is not None and found[1] is None for found in first):
+        empty[0] if isinstance(found, int) else found[0] for found in first))
+    if problems or any(not isinstance(found, int) and found[1] is None for found in first):
         raise _Slow
-    known = tuple((stamp[0], stamp[4]) for stamp in stamps if stamp is not None)
-    of_facts = [file for file, found in zip(files, first, strict=True) if found is None]
-    read = iter(mapping(chunks.read_facts, of_facts, [named] * len(of_facts), [known] * len(of_facts),
-                        [CHUNK_FACTS] * len(of_facts)))
-    progress.indexing(len(of_facts))
+    stamps = [None if isinstance(found, int) else found[1] for found in first]
+    # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order.
+    counts = [-(-found // CHUNK_FACTS) if isinstance(found, int) else 0 for found in first]
+    tasks = [(file, k) for file, count in zip(files, counts, strict=True) for k in range(count)]
+    known = chunks.tables(tables_base)
+    read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
+                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks)))
+    progress.indexing(len(tasks))
     folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
     if isinstance(folder_fd, FactBase):
         return folder_fd
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
-            for k, found in enumerate(first):
-                if found is not None:  # a file of tables: its facts (few, as a rule) indexed here
+            for n, found in enumerate(first):
+                if not isinstance(found, int):  # a file of tables: its facts (few, as a rule) indexed here
                     facts = list(found[0][0]["facts"].values())
                     for start in range(0, len(facts), CHUNK_FACTS):
                         sections.chunk(chunks.chunk(tables_base.entities, facts[start:start + CHUNK_FACTS]))
                     continue
-                got = next(read)
-                if got is None:
-                    raise _Slow
-                stamps[k], parts = got
-                for part in parts:
-                    sections.chunk(part)
-                progress.indexed(1)
+                for _ in range(counts[n]):
+                    got = next(read)
+                    # each chunk cut from the same bytes, which hold as many chunks as the first pass saw
+                    if got is None or got[1] != counts[n] or stamps[n] not in (None, got[0]):
+                        raise _Slow
+                    stamps[n] = got[0]
+                    sections.chunk(got[2])
+                    progress.indexed(1)
             sections.finish(tables_base, stamps, time.time_ns())
     except (OSError, place.Untrusted) as exc:
         os.close(folder_fd)

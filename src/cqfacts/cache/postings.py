@@ -8,6 +8,8 @@ as narrow as the chunk's largest value allows.
 from __future__ import annotations
 
 from array import array
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import Any
 
 from cqfacts.cache.storage import narrowest, strings
@@ -16,14 +18,11 @@ from cqfacts.cache.storage import narrowest, strings
 def chunk_postings(index: Any) -> dict[str, Any]:
     """The sections of one chunk's ``search.SearchIndex`` (``terms`` and ``postings.*``), and its vocabulary."""
     terms = index.vocabulary
-    numbers, codes, counts, offsets = array("I"), array("I"), array("I"), array("I", [0])
-    postings = index.postings
-    for term in terms:
-        found = postings[term]
-        numbers.extend(found)
-        in_field, occurrences = zip(*found.values(), strict=True)
-        codes.extend(in_field)
-        counts.extend(occurrences)
-        offsets.append(len(numbers))
-    return {"terms": strings(terms), "postings.numbers": narrowest(numbers), "postings.codes": codes,
-            "postings.counts": narrowest(counts), "postings.offsets": narrowest(offsets), "vocabulary": terms}
+    found = list(map(index.postings.__getitem__, terms))  # each term's {fact number: (code, count)}
+    places = list(chain.from_iterable(map(dict.values, found)))
+    offsets = array("I", [0])
+    offsets.extend(accumulate(map(len, found)))
+    return {"terms": strings(terms), "postings.numbers": narrowest(array("I", chain.from_iterable(found))),
+            "postings.codes": array("I", map(itemgetter(0), places)),
+            "postings.counts": narrowest(array("I", map(itemgetter(1), places))),
+            "postings.offsets": narrowest(offsets), "vocabulary": terms}
