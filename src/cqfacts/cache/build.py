@@ -14,6 +14,7 @@ from that reading. A progress bar shows on stderr when it is a terminal.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import operator
 import os
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cqfacts.cache import chunks, freshness, place
+from cqfacts.cache import freshness, place
 from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import Writer, groups, narrowest, strings
 from cqfacts.model import FactBase
@@ -65,6 +66,7 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
 def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | int:
     """The first pass: a file of tables read as ``_read_stamped`` reads it; for a file of facts only, the
     number of its facts (their headers: ``chunks.read_chunk`` reads them)."""
+    from cqfacts.cache import chunks
     from cqfacts.loader import read_bytes
 
     try:
@@ -82,6 +84,7 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
     When the cache cannot be written, the base read from TOML is returned, after a notice (none when ``quiet``).
     ``read_back=False``: the base read from TOML, whole (what replaces a damaged cache).
     """
+
     files = _files_of(given)
     large = sum(f.stat().st_size for f in files) >= PARALLEL_BYTES
     progress = _Progress(large and not quiet and isatty(sys.stderr), len(files))
@@ -92,7 +95,8 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
             mapping = workers.map if workers else map
             if read_back:
                 with contextlib.suppress(_Slow):
-                    return _streamed(given, files, folder, name, quiet, mapping, progress)
+                    return _streamed(given, files, folder, name, quiet, mapping, progress,
+                                     workers.shutdown if workers else lambda: None)
                 if workers:
                     workers.shutdown(cancel_futures=True)
                     mapping = map
@@ -104,16 +108,17 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
 
 
 def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
-              progress: _Progress) -> FactBase:
+              progress: _Progress, done: Callable[[], None]) -> FactBase:
     """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot."""
+    from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
     from cqfacts.loader import load_with_problems
 
     named = files == [given]
     first = list(progress.counting(mapping(_read_tables, files, [named] * len(files))))
     empty: tuple[Any, freshness.Stamp | None] = (({}, [], []), None)
-    tables_base, problems = load_with_problems(given, map_files=lambda _read, _files, _named: (
-        empty[0] if isinstance(found, int) else found[0] for found in first))
+    tables_base, problems = load_with_problems(given, map_files=functools.partial(
+        _given, [empty[0] if isinstance(found, int) else found[0] for found in first]))
     if problems or any(not isinstance(found, int) and found[1] is None for found in first):
         raise _Slow
     stamps = [None if isinstance(found, int) else found[1] for found in first]
@@ -130,12 +135,12 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
-            for n, found in enumerate(first):
-                if not isinstance(found, int):  # a file of tables: its facts (few, as a rule) indexed here
-                    facts = list(found[0][0]["facts"].values())
-                    for start in range(0, len(facts), CHUNK_FACTS):
-                        sections.chunk(chunks.chunk(tables_base.entities, facts[start:start + CHUNK_FACTS]))
-                    continue
+            sections.tables(tables_base)
+            table_facts = [[] if isinstance(found, int) else list(found[0][0]["facts"].values()) for found in first]
+            del tables_base, first  # what is left of the tables: ``known``
+            for n, facts in enumerate(table_facts):
+                for start in range(0, len(facts), CHUNK_FACTS):  # a file of tables: its facts indexed here
+                    sections.chunk(chunks.chunk(known.entities, facts[start:start + CHUNK_FACTS]))
                 for _ in range(counts[n]):
                     got = next(read)
                     # each chunk cut from the same bytes, which hold as many chunks as the first pass saw
@@ -144,7 +149,8 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
                     stamps[n] = got[0]
                     sections.chunk(got[2])
                     progress.indexed(1)
-            sections.finish(tables_base, stamps, time.time_ns())
+            done()  # the workers' memory back before the ids are sorted
+            sections.finish(stamps, time.time_ns())
     except (OSError, place.Untrusted) as exc:
         os.close(folder_fd)
         _unwritable(folder, exc, quiet)
@@ -157,9 +163,15 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     return open_built(given, folder, folder_fd, name, lambda: load_toml(given))
 
 
+def _given(results: list[Any], _read: Any, _files: list[Path], _named: list[bool]) -> list[Any]:
+    """A ``map_files`` for ``loader.load_with_problems`` that hands over files already read."""
+    return results
+
+
 def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, mapping: Callable[..., Any],
            progress: _Progress) -> FactBase:
     """The slow way: the whole base read as ``loader.load`` reads it, indexed and written from memory."""
+    from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
     from cqfacts.loader import load_with_problems
 
@@ -184,9 +196,10 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
+            sections.tables(base)
             for start in range(0, len(facts), CHUNK_FACTS):
                 sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS]))
-            sections.finish(base, stamps, stamped)
+            sections.finish(stamps, stamped)
     except (OSError, place.Untrusted, _Slow) as exc:
         os.close(folder_fd)
         if not isinstance(exc, _Slow):
@@ -230,7 +243,6 @@ class _Sections:
         self.starts = [0]  # each chunk's first fact number, and the number of facts
         self.lengths = array("I")
         self.ids: list[bytes] = []
-        self.words: set[str] = set()
         self.vocabulary: set[str] = set()
         self.labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once
 
@@ -246,34 +258,44 @@ class _Sections:
         self.starts.append(len(self.lengths))
         if parts["ids"]:
             self.ids.append(parts["ids"])
-        self.words.update(parts["words"])
         self.vocabulary.update(parts["vocabulary"])
 
-    def finish(self, base: FactBase, stamps: list[freshness.Stamp], stamped: int) -> None:
-        """The rest: ``base``'s tables, every fact's id; ``_Slow`` when a fact id is defined twice."""
+    def tables(self, base: FactBase) -> None:
+        """The base's sources, entities and terms table."""
+        writer = self.writer
+        for table in ("sources", "entities"):
+            items = getattr(base, table)
+            ids = list(items)
+            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
+            _strings(writer, f"{table}.ids", ids)
+            writer.add(f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__)))
+        # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
+        writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
+
+    def finish(self, stamps: list[freshness.Stamp], stamped: int) -> None:
+        """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice."""
         writer = self.writer
         ids = b"\n".join(self.ids).decode("utf-8").split("\n") if self.ids else []
+        self.ids = []
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ordered = list(map(ids.__getitem__, order))
         if any(map(operator.eq, ordered, ordered[1:])):
             raise _Slow  # the loader names both places
         del ordered
-        for table in ("sources", "entities"):
-            items = getattr(base, table)
-            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
-            _strings(writer, f"{table}.ids", list(items))
-            writer.add(f"{table}.by_id", array("I", sorted(range(len(items)), key=list(items).__getitem__)))
         _strings(writer, "facts.ids", ids)
         writer.add("facts.by_id", array("I", order))
-        # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
-        writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
+        del ids, order
         writer.add("lengths", self.lengths)
         _strings(writer, "fields", (encode_json(list(field)) for field in self.labels))
-        _strings(writer, "vocabulary", sorted(self.vocabulary))
-        writer.add("words", "\n".join(sorted(self.words)).encode("utf-8"))
+        vocabulary = sorted(self.vocabulary)
+        self.vocabulary = set()
+        _strings(writer, "vocabulary", vocabulary)
+        from cqfacts.search import letter_words
+
+        writer.add("words", "\n".join(letter_words(vocabulary)).encode("utf-8"))
         writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
                        "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
-                       "facts": len(ids)})
+                       "facts": len(self.lengths)})
 
 
 def _strings(writer: Writer, name: str, items: Iterable[str]) -> None:

@@ -1,9 +1,9 @@
 """What a build's worker makes of one chunk of a file of facts: its facts parsed, checked and indexed.
 
 A file holding only facts (``fact_headers`` counts them) is cut at its ``[facts.ID]`` headers: chunk k of
-it is facts [k * size, (k + 1) * size), parsed (rtoml) a few thousand facts at a time and checked on its
-own, so a worker never holds more than a chunk's facts as objects; it comes back as compact parts (encoded
-records, postings arrays, ids). The facts' sources and entities are looked up in the tables of the base's
+it is facts [k * size, (k + 1) * size), parsed (rtoml), checked and indexed a thousand facts at a time, so
+a worker holds a thousand facts as objects and a chunk's postings as flat arrays; it comes back as compact
+parts (encoded records, postings arrays, ids). The facts' sources and entities are looked up in the tables of the base's
 other files (``Tables``, sent along). Anything unusual (a parse error, a problem, an unknown reference, a
 table where only facts were expected) gives None: the build then reads the base as ``loader.load`` does,
 for the exact messages.
@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cqfacts.cache import freshness
-from cqfacts.cache.postings import chunk_postings
+from cqfacts.cache.postings import Flat, chunk_postings
 from cqfacts.cache.records import encode
 from cqfacts.cache.storage import groups
 
-PARSE_FACTS = 2_500  # facts parsed at a time: rtoml's document of them takes about 30 MB
+PARSE_FACTS = 1_000  # facts parsed at a time: rtoml's document of them takes about 12 MB
 # A line that could open a table other than a fact's, and what may come before a file's first table.
 _OTHER_TABLE_RE = re.compile(rb"^[ \t]*\[(?!\[?facts\.)", re.M)
 _TABLE_RE = re.compile(rb"^[ \t]*\[", re.M)
@@ -83,13 +83,16 @@ def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables
     if k >= len(ends):
         return None
     cuts = [*headers[k * size:(k + 1) * size:PARSE_FACTS], ends[k]]
-    facts: list[Any] = []
+    region, first = raw[cuts[0]:cuts[-1]], cuts[0]
+    del raw, headers  # the chunk's own bytes only, while it is made
+    made = Chunk(known.entities)
     for start, end in pairwise(cuts):
-        found = _checked(str(file), raw[start:end], version, known)
+        found = _checked(str(file), region[start - first:end - first], version, known)
         if found is None:
             return None
-        facts += found
-    return stamp, len(ends), chunk(known.entities, facts)
+        made.add(found)
+        del found  # a piece's facts as objects, never the chunk's
+    return stamp, len(ends), made.parts()
 
 
 def _parsed(piece: bytes) -> tuple[str, dict[str, Any]] | None:
@@ -117,12 +120,37 @@ def _checked(file: str, piece: bytes, version: Any, known: Tables) -> list[Any] 
     return list(items["facts"].values())
 
 
-def chunk(entities: dict[str, Any], facts: list[Any]) -> dict[str, Any]:
-    """The parts of the cache file that hold these facts: records, ids, index (fact numbers from the first)."""
-    from cqfacts.model import FactBase
-    from cqfacts.search import build_index
+class Chunk:
+    """The parts of the cache file that hold a chunk's facts: records, ids, index (fact numbers from the first),
+    made as its facts are added, piece by piece."""
 
-    index = build_index(FactBase(sources={}, entities=entities, facts={}), facts)  # type: ignore[arg-type]
-    return {"records": groups([encode(fact) for fact in facts]), "ids": "\n".join(index.ids).encode("utf-8"),
-            "fields": index.fields, "lengths": array("I", index.lengths), "words": index.words,
-            **chunk_postings(index)}
+    def __init__(self, entities: dict[str, Any]):
+        from cqfacts.model import FactBase
+
+        self._base = FactBase(sources={}, entities=entities, facts={})  # what indexing reads of the tables
+        self._index = Flat()
+        self._records: list[str] = []
+        self._ids: list[str] = []
+
+    def add(self, facts: list[Any]) -> None:
+        from cqfacts.search import file_facts
+
+        file_facts(self._base, facts, self._index, len(self._ids))
+        self._records += map(encode, facts)
+        self._ids += (fact.id for fact in facts)
+
+    def parts(self) -> dict[str, Any]:
+        from cqfacts.search import letter_words
+
+        index = self._index
+        parts = chunk_postings(index)
+        return {"records": groups(self._records), "ids": "\n".join(self._ids).encode("utf-8"),
+                "fields": index.fields, "lengths": array("I", index.lengths),
+                "words": letter_words(parts["vocabulary"]), **parts}
+
+
+def chunk(entities: dict[str, Any], facts: list[Any]) -> dict[str, Any]:
+    """The parts of the cache file that hold these facts."""
+    made = Chunk(entities)
+    made.add(facts)
+    return made.parts()
