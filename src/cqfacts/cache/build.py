@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import operator
 import os
 import sys
@@ -243,7 +244,6 @@ class _Sections:
         self.starts = [0]  # each chunk's first fact number, and the number of facts
         self.lengths = array("I")
         self.ids: list[bytes] = []
-        self.vocabulary: set[str] = set()
         self.labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once
 
     def chunk(self, parts: dict[str, Any]) -> None:
@@ -258,7 +258,41 @@ class _Sections:
         self.starts.append(len(self.lengths))
         if parts["ids"]:
             self.ids.append(parts["ids"])
-        self.vocabulary.update(parts["vocabulary"])
+
+    def _vocabulary(self) -> None:
+        """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million
+        facts the vocabulary has millions of terms), and the typo words among them."""
+        import heapq
+
+        from cqfacts.search import letter_words
+
+        writer = self.writer
+        offsets = array("Q", [0])
+        words: list[str] = []
+
+        def pieces() -> Iterator[bytes]:
+            batch: list[bytes] = []
+            for term, _ in itertools.groupby(heapq.merge(*map(self._terms, range(len(self.starts) - 1)))):
+                batch.append(term)
+                offsets.append(offsets[-1] + len(term))
+                if len(batch) == 10_000:
+                    words.extend(letter_words(b.decode("utf-8") for b in batch))
+                    yield b"".join(batch)
+                    batch = []
+            words.extend(letter_words(b.decode("utf-8") for b in batch))
+            yield b"".join(batch)
+
+        writer.add_pieces("vocabulary", pieces())
+        writer.add("vocabulary.offsets", narrowest(offsets))
+        writer.add("words", "\n".join(words).encode("utf-8"))
+
+    def _terms(self, k: int) -> Iterator[bytes]:
+        """Chunk k's terms (sorted, UTF-8: in the order of their text) read back from the file."""
+        blob = self.writer.read_back(f"terms.{k}")
+        typecode = self.writer.sections[f"terms.{k}.offsets"][2]
+        offsets = array(typecode)
+        offsets.frombytes(self.writer.read_back(f"terms.{k}.offsets"))
+        return map(blob.__getitem__, map(slice, offsets, offsets[1:]))
 
     def tables(self, base: FactBase) -> None:
         """The base's sources, entities and terms table."""
@@ -287,15 +321,11 @@ class _Sections:
         del ids, order
         writer.add("lengths", self.lengths)
         _strings(writer, "fields", (encode_json(list(field)) for field in self.labels))
-        vocabulary = sorted(self.vocabulary)
-        self.vocabulary = set()
-        _strings(writer, "vocabulary", vocabulary)
-        from cqfacts.search import letter_words
-
-        writer.add("words", "\n".join(letter_words(vocabulary)).encode("utf-8"))
+        self._vocabulary()
         writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
                        "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
-                       "facts": len(self.lengths)})
+                       "facts": len(self.lengths), "length_total": sum(self.lengths),
+                       "length_min": min(self.lengths, default=0)})
 
 
 def _strings(writer: Writer, name: str, items: Iterable[str]) -> None:
