@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
+from cqfacts.cache.postings import Postings, postings_of
 from cqfacts.cache.records import DECODERS
 from cqfacts.cache.storage import Damaged, Reader, Strings
 from cqfacts.lazy import record
@@ -200,12 +201,14 @@ class _Fields(dict[int, tuple[str, float, bool]]):
 
 
 class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
-    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
+    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file; ``lists``
+    gives the same as arrays, which is how the ranker reads them."""
 
     def __init__(self, store: Store, chunks: int):
         self._store, self._chunks, self._chunk_facts = store, chunks, store.reader.meta["chunk_facts"]
         self._fields_checked = False
-        self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
+        self._read: dict[str, Postings | None] = {}
+        self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
         self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
 
     def _part(self, chunk: int) -> tuple[Strings, array[int], list[tuple[int, str, int]]]:
@@ -222,8 +225,8 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"), arrays))
         return self._parts[chunk]
 
-    def _lookup(self, term: str) -> dict[int, tuple[int, int]] | None:
-        found: dict[int, tuple[int, int]] | None = None
+    def _lookup(self, term: str) -> Postings | None:
+        parts: list[tuple[int, array[int], array[int], array[int]]] = []
         reader = self._store.reader
         for chunk in range(self._chunks):
             terms, offsets, arrays = self._part(chunk)
@@ -236,31 +239,47 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
             for values, (start, _, size) in zip((numbers, codes, counts), arrays, strict=True):
                 values.frombytes(reader.read(start + size * first, size * (last - first)))
-            if found is None:
-                found = {}
-            # Fact numbers are stored from the chunk's first fact.
-            found.update(zip(map((chunk * self._chunk_facts).__add__, numbers), zip(codes, counts, strict=True),
-                             strict=True))
-        return found
+            parts.append((chunk * self._chunk_facts, numbers, codes, counts))
+        if not parts:
+            return None
+        if len(parts) == 1 and parts[0][0] == 0:
+            return Postings(*parts[0][1:])
+        # Fact numbers are stored from the chunk's first fact: made the base's, in one array per column.
+        numbers, codes, counts = array("I"), array("I"), array("I")
+        for start, chunk_numbers, chunk_codes, chunk_counts in parts:  # (iterators: the types may differ)
+            numbers.extend(map(start.__add__, chunk_numbers))
+            codes.extend(iter(chunk_codes))
+            counts.extend(iter(chunk_counts))
+        return Postings(numbers, codes, counts)
 
-    def _get(self, term: str) -> dict[int, tuple[int, int]] | None:
+    def _get(self, term: str) -> Postings | None:
         if term not in self._read:
-            try:
-                self._read[term] = self._lookup(term)
-            except Exception as exc:
-                return self._store.replace(exc) and self._store.replacement_index.postings.get(term)
+            self._read[term] = self._lookup(term)
         return self._read[term]
 
+    def lists(self, term: str) -> Postings | None:
+        """The term's postings as arrays in fact order (``cache.postings``), None when no fact has it."""
+        if self._store.replacement is None:
+            try:
+                return self._get(term)
+            except Exception as exc:
+                self._store.replace(exc)
+        return postings_of(self._store.replacement_index, term)
+
     def __contains__(self, term: object) -> bool:
-        if self._store.replacement is not None:
-            return term in self._store.replacement_index.postings
-        return isinstance(term, str) and self._get(term) is not None
+        return isinstance(term, str) and self.lists(term) is not None
 
     def __getitem__(self, term: str) -> dict[int, tuple[int, int]]:
-        found = self._store.replacement_index.postings.get(term) if self._store.replacement is not None \
-            else self._get(term)
-        if found is None:
+        if self._store.replacement is None:
+            found = self._dicts.get(term)
+            if found is not None:
+                return found
+        lists = self.lists(term)
+        if lists is None:
             raise KeyError(term)
+        if self._store.replacement is not None:
+            return self._store.replacement_index.postings[term]
+        found = self._dicts[term] = lists.as_dict()
         return found
 
     def __iter__(self) -> Iterator[str]:
