@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from cqfacts.cache.postings import Postings, postings_of
@@ -27,7 +28,7 @@ from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY,
 from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, Hit, Match
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping
+    from collections.abc import Callable, Collection, Iterator, Mapping
 
     from cqfacts.concepts import Thesaurus
     from cqfacts.matching import Candidate
@@ -49,16 +50,9 @@ class _Matched:
         self.index, self.words = index, parsed.words
         known = thesaurus.words if thesaurus is not None else frozenset()
         self.lists: list[list[tuple[Candidate, Postings]]] = []
-        self.matched_in: dict[str, set[int]] = {w.text: set() for w in self.words}
         for word in self.words:
-            own = []
-            facts_of = self.matched_in[word.text]
-            for cand in candidates(index, word, known):
-                found = postings_of(index, cand.term)
-                if found is not None:
-                    facts_of.update(found.numbers)
-                    own.append((cand, found))
-            self.lists.append(own)
+            found = ((cand, postings_of(index, cand.term)) for cand in candidates(index, word, known))
+            self.lists.append([(cand, postings) for cand, postings in found if postings is not None])
         self.offers: list[_Offer] = []  # the concepts the query names: their other names, the concepts below
         for span in parsed.spans:
             assert thesaurus is not None
@@ -66,8 +60,20 @@ class _Matched:
                 quality = SYNONYM_QUALITY if how == SYNONYM else BROADER_QUALITY
                 for n, (weight, occurrences, label, found_terms) in facts_with(index, needs).items():
                     for word_text in span.words:
-                        self.matched_in[word_text].add(n)
                         self.offers.append((n, word_text, weight * quality, occurrences, label, how, found_terms))
+        offered = {offer[1] for offer in self.offers}
+        # The facts each word matches: one term's postings as they are, else their union (a set).
+        self.matched_in: dict[str, Collection[int]] = {}
+        for word, lists in zip(self.words, self.lists, strict=True):
+            if len(lists) == 1 and word.text not in offered:
+                self.matched_in[word.text] = lists[0][1].numbers
+                continue
+            facts_of: set[int] = set()
+            for _, postings in lists:
+                facts_of.update(postings.numbers)
+            if word.text in offered:
+                facts_of.update(offer[0] for offer in self.offers if offer[1] == word.text)
+            self.matched_in[word.text] = facts_of
         size = index.size
         self.weights = {w: _idf(size, len(facts_of)) for w, facts_of in self.matched_in.items()}
         self.total_weight = sum(self.weights.values()) or 1.0
@@ -80,50 +86,93 @@ class _Matched:
         """The facts (of ``allowed``) that match enough words, and enough telling ones, to be results."""
         sets = self.matched_in
         if len(sets) == 1:
-            found = next(iter(sets.values()))
+            found: Collection[int] = next(iter(sets.values()))
+        elif self.needed == 1:  # one word is enough: a telling one, when there is one
+            found = set().union(*(facts_of for w, facts_of in sets.items()
+                                  if w in self.telling or not self.needed_telling))
         else:
-            counts = Counter[int]()
-            telling = Counter[int]()
-            for w, facts_of in sets.items():
-                counts.update(facts_of)
-                if w in self.telling:
-                    telling.update(facts_of)
             needed, needed_telling = self.needed, self.needed_telling
-            found = {n for n, c in counts.items() if c >= needed and telling[n] >= needed_telling}
+            counts = Counter[int]()
+            for facts_of in sets.values():
+                counts.update(facts_of)
+            if needed_telling and len(self.telling) < len(sets):
+                telling = Counter[int]()
+                for w in self.telling:
+                    telling.update(sets[w])
+                found = [n for n, c in counts.items() if c >= needed and telling[n] >= needed_telling]
+            else:
+                found = [n for n, c in counts.items() if c >= needed]
         return [n for n in found if n in allowed] if allowed is not None else list(found)
 
-    def bounds(self, eligible: list[int]) -> dict[int, float]:
-        """An upper bound of each eligible fact's score (before rounding): per word, its best posting there."""
-        index, lengths = self.index, self.index.lengths
-        fields = index.fields
-        # norm(n) = k1 * (1 - b + b * length / average), as the score has it.
-        base_norm, per_term = _K1 * (1 - _B), _K1 * _B / (self.average_length or 1.0)
+    def _parts(self, word_text: str) -> tuple[float, float]:
+        """What a word adds to a score (of 100) per unit of match quality, and per unit of saturated tf."""
+        idf = self.weights[word_text]
+        return (100 * (_SHARES[0] * idf / self.total_weight + _SHARES[1] / len(self.words)),
+                100 * _SHARES[2] * idf / self.total_weight)
+
+    def loose(self, eligible: list[int]) -> dict[int, float]:
+        """An upper bound of each eligible fact's score (before rounding): as if it were the shortest fact,
+        and the sum of its postings of each word's terms (not the best one). Each posting is weighed and
+        added in one pass over the arrays, without a Python loop over the facts."""
+        norm = _K1 * (1 - _B + _B * min(self.index.lengths) / self.average_length)
+        lists = [(word, cand, found) for word, own in zip(self.words, self.lists, strict=True) for cand, found in own]
+        if len(lists) == 1 and not self.offers and len(lists[0][2]) == len(eligible):  # one term: all its facts
+            (word, cand, found), = lists
+            return dict(zip(found.numbers, self._weighed(word.text, cand, found, norm), strict=True))
         total = dict.fromkeys(eligible, 0.0)
-        offered: dict[str, list[_Offer]] = {}
-        for offer in self.offers:
-            offered.setdefault(offer[1], []).append(offer)
+        add, get, keep = float.__add__, total.__getitem__, total.__contains__
+        every = len(self.words) == 1 and len(eligible) == len(self.matched_in[self.words[0].text])
+        for word, cand, found in lists:
+            numbers, codes, counts = found.numbers, found.codes, found.counts
+            if not every:  # only the postings of eligible facts
+                mask = list(map(keep, numbers))
+                numbers, codes, counts = (list(compress(values, mask)) for values in (numbers, codes, counts))
+            values = self._weighed(word.text, cand, Postings(numbers, codes, counts), norm)
+            total.update(zip(numbers, map(add, map(get, numbers), values), strict=True))
+        for n, text, quality, tf, *_ in self.offers:
+            if n in total:
+                shared, focused = self._parts(text)
+                total[n] += shared * quality + focused * tf / (tf + norm)
+        return total
+
+    def _weighed(self, word_text: str, cand: Candidate, found: Postings, norm: float) -> Iterator[float]:
+        """What each posting of a term adds at most, with this norm."""
+        shared, focused = self._parts(word_text)
+        fields, codes, counts = self.index.fields, found.codes, found.counts
+        quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
+        saturated = {tf: focused * tf / (tf + norm) for tf in set(counts)}
+        return map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counts))
+
+    def tight(self, facts: list[int]) -> dict[int, float]:
+        """An upper bound of these facts' scores (before rounding), each with its own length."""
+        fields, lengths = self.index.fields, self.index.lengths
+        base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
+        ordered = sorted(facts)
+        chosen = set(facts)
+        total = dict.fromkeys(ordered, 0.0)
         for word, lists in zip(self.words, self.lists, strict=True):
-            idf = self.weights[word.text]
-            shared = 100 * (_SHARES[0] * idf / self.total_weight + _SHARES[1] / len(self.words))
-            focused = 100 * _SHARES[2] * idf / self.total_weight
+            shared, focused = self._parts(word.text)
             best: dict[int, float] = {}
             for cand, found in lists:
-                quality = {code: fields[code][1] * cand.quality for code in set(found.codes)}
-                values = [shared * quality[code] + focused * tf / (tf + base_norm + per_term * lengths[n])
-                          for n, code, tf in zip(found.numbers, found.codes, found.counts, strict=True)]
-                if not best:
-                    best = dict(zip(found.numbers, values, strict=True))
-                    continue
-                for n, value in zip(found.numbers, values, strict=True):
+                codes, counts = found.codes, found.counts
+                for n, i in _places(found, ordered, chosen):
+                    tf = counts[i]
+                    value = shared * fields[codes[i]][1] * cand.quality + \
+                        focused * tf / (tf + base_norm + per_term * lengths[n])
                     if value > best.get(n, -1.0):
                         best[n] = value
-            for n, _, quality, tf, *_ in offered.get(word.text, ()):
-                value = shared * quality + focused * tf / (tf + base_norm + per_term * lengths[n])
+            self._offered(word.text, best, shared, focused, lambda n: base_norm + per_term * lengths[n], chosen)
+            for n, value in best.items():
+                total[n] += value
+        return total
+
+    def _offered(self, word_text: str, best: dict[int, float], shared: float, focused: float,
+                 norm: Callable[[int], float], chosen: Collection[int] | None = None) -> None:
+        for n, text, quality, tf, *_ in self.offers:
+            if text == word_text and (chosen is None or n in chosen):
+                value = shared * quality + focused * tf / (tf + norm(n))
                 if value > best.get(n, -1.0):
                     best[n] = value
-            for n in total.keys() & best.keys():
-                total[n] += best[n]
-        return total
 
     def best(self, chosen: Collection[int]) -> dict[int, dict[str, tuple[float, int, int, Match]]]:
         """best[n][word] = (quality, typos, occurrences, match): each query word's best match in fact n,
@@ -135,11 +184,7 @@ class _Matched:
             text = word.text
             for cand, found in lists:
                 codes, counts = found.codes, found.counts
-                if len(ordered) * 16 < len(found):
-                    places = [(n, i) for n in ordered if (i := found.find(n)) >= 0]
-                else:
-                    places = [(n, i) for i, n in enumerate(found.numbers) if n in chosen]
-                for n, i in places:
+                for n, i in _places(found, ordered, chosen):
                     label, weight, is_alias = fields[codes[i]]
                     quality = weight * cand.quality
                     known = best.setdefault(n, {}).get(text)
@@ -184,22 +229,37 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
     if limit is None or len(eligible) <= max(_FEW, limit):
         ranked = matched.scored(set(eligible), min_score)
     else:
-        bounds = matched.bounds(eligible)
-        first = set(heapq.nlargest(limit, bounds, key=bounds.__getitem__))
-        ranked = matched.scored(first, min_score)
-        # Every result kept scores at least the limit-th of these, and a fact scores at most its bound
-        # plus half a tenth (rounding): the facts whose bound cannot reach that score are left out.
-        scores = sorted(r[0] for r in ranked)
-        bar = max(-scores[limit - 1] if len(scores) >= limit else min_score, min_score)
-        reach = bar - 0.05 - _EPSILON
-        rest = {n for n, bound in bounds.items() if bound >= reach and n not in first}
-        ranked += matched.scored(rest, min_score)
+        ranked = []
+        done: set[int] = set()
+        bounds = matched.loose(eligible)
+        for tighten in (True, False):
+            # Score the facts of the highest bounds: every result kept scores at least the limit-th of all
+            # scored, and a fact scores at most its bound plus half a tenth (rounding), so the facts whose
+            # bound cannot reach that are left out; of many left in, tighter bounds are worked out first.
+            first = [n for n in heapq.nlargest(limit, bounds, key=bounds.__getitem__) if n not in done]
+            ranked += matched.scored(set(first), min_score)
+            done.update(first)
+            scores = sorted(r[0] for r in ranked)
+            reach = max(-scores[limit - 1] if len(scores) >= limit else min_score, min_score) - 0.05 - _EPSILON
+            left = [n for n, bound in bounds.items() if bound >= reach and n not in done]
+            if not tighten or len(left) <= max(_FEW, limit):
+                break
+            bounds = matched.tight(left)
+        ranked += matched.scored(set(left), min_score)
     ranked.sort(key=lambda r: r[:3])
     order = {w.text: i for i, w in enumerate(parsed.words)}
     # Facts are fetched and matches ordered for the results kept only: a base read from a cache reads each
     # fact from disk, and a common word at 100,000 facts matches tens of thousands.
     return [Hit(chosen[n], -score, tuple(m for *_, m in sorted(found.values(), key=lambda v: order[v[3].word])))
             for score, _, _, n, found in (ranked[:limit] if limit else ranked)]
+
+
+def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> list[tuple[int, int]]:
+    """(fact number, its place in ``found``) of the facts ``chosen`` (``ordered`` is them, sorted) that
+    have the term: by bisection for a few facts, else by one pass over the postings."""
+    if len(ordered) * 8 < len(found):
+        return [(n, i) for n in ordered if (i := found.find(n)) >= 0]
+    return [(n, i) for i, n in enumerate(found.numbers) if n in chosen]
 
 
 def _idf(size: int, df: int) -> float:
