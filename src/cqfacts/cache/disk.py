@@ -9,6 +9,7 @@ order in both, so what was already read stays right.
 from __future__ import annotations
 
 import json
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -177,13 +178,68 @@ class DiskIndex:
         return self._guarded("words", lambda: self._disk_words)
 
     @cached_property
-    def _disk_vocabulary(self) -> Strings:
-        return Strings(self._store.reader, "vocabulary")
+    def _disk_vocabulary(self) -> Sequence[str]:
+        return _Vocabulary(self._store, _Terms(self._store.reader, "vocabulary"))
 
     @cached_property
     def _disk_words(self) -> list[str]:
         blob = self._store.reader.section("words").decode("utf-8")
         return blob.split("\n") if blob else []
+
+
+class _Numbers(Sequence[int]):
+    """An array of integers in the cache file, each read when asked for: a query bisects a few terms of
+    each chunk, so reading every offset of every chunk (megabytes at 100,000 facts) would cost it most."""
+
+    def __init__(self, reader: Reader, name: str):
+        entry = reader.meta["sections"].get(name)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[2] not in ("B", "H", "I", "Q"):
+            raise Damaged(f"part {name!r} is not numbers")
+        self._reader, (self._start, length, typecode) = reader, entry
+        self._size = array(typecode).itemsize
+        if length % self._size:
+            raise Damaged(f"part {name!r} is cut short")
+        self._length = length // self._size
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i: Any) -> Any:
+        if i.__class__ is slice:
+            return [self[j] for j in range(*i.indices(self._length))]
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        return int.from_bytes(self._reader.read(self._start + i * self._size, self._size), sys.byteorder)
+
+
+class _Terms(Strings):
+    """A ``Strings`` part whose offsets are read one by one, as bisection needs them."""
+
+    def __init__(self, reader: Reader, name: str):
+        self._reader = reader
+        self._start = reader.where(name)
+        self._offsets = _Numbers(reader, name + ".offsets")  # type: ignore[assignment]
+        self._length = len(self._offsets) - 1
+
+
+class _Vocabulary(Sequence[str]):
+    """The index's sorted terms, read as bisection asks; damage found on the way switches to the TOML's."""
+
+    def __init__(self, store: Store, terms: Strings):
+        self._store, self._terms = store, terms
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __getitem__(self, i: Any) -> Any:
+        if self._store.replacement is None:
+            try:
+                return self._terms[i]
+            except IndexError:
+                raise
+            except Exception as exc:
+                self._store.replace(exc)
+        return self._store.replacement_index.vocabulary[i]
 
 
 class _Fields(dict[int, tuple[str, float, bool]]):
@@ -209,9 +265,9 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         self._fields_checked = False
         self._read: dict[str, Postings | None] = {}
         self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
-        self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
+        self._parts: list[tuple[Strings, Sequence[int], list[tuple[int, str, int]]]] = []
 
-    def _part(self, chunk: int) -> tuple[Strings, array[int], list[tuple[int, str, int]]]:
+    def _part(self, chunk: int) -> tuple[Strings, Sequence[int], list[tuple[int, str, int]]]:
         if not self._fields_checked:
             self._store.reader.section("fields")
             self._fields_checked = True
@@ -222,7 +278,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             for name in ("numbers", "codes", "counts"):
                 start, _, *typecode = reader.meta["sections"][f"postings.{k}.{name}"]
                 arrays.append((start, typecode[0], array(typecode[0]).itemsize))
-            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"), arrays))
+            self._parts.append((_Terms(reader, f"terms.{k}"), _Numbers(reader, f"postings.{k}.offsets"), arrays))
         return self._parts[chunk]
 
     def _lookup(self, term: str) -> Postings | None:
