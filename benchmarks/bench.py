@@ -237,7 +237,9 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
     print(f"  first run (builds the cache): {figures['build']:.1f} s, peak memory {figures['build_mb']:.0f} MB "
           f"(with its workers); progress bar on the terminal: {'yes' if bar else 'NO'}")
     report.failed += not bar
-    (cache,) = Path(env["CQFACTS_CACHE_DIR"]).iterdir()
+    from cqfacts.cache import cache_name
+
+    cache = Path(env["CQFACTS_CACHE_DIR"]) / cache_name(base)
     figures["cache_ratio"] = cache.stat().st_size / toml_bytes
     report.line(f"cache file / TOML ({cache.stat().st_size / 2**20:.0f} MB)", figures["cache_ratio"], CACHE_VS_TOML,
                 "x")

@@ -32,7 +32,6 @@ _STRAIGHTEN = str.maketrans({
 })
 # Thousands separators: a comma, apostrophe, thin or no-break space between digit groups of three.
 _DIGIT_GROUP_RE = Pattern(r"(?<=\d)[,'\u00a0\u2009\u202f](?=\d{3}(?!\d))")
-_SPACES_RE = Pattern(r"\s+")
 # Format characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens, bidi marks) hide
 # inside pasted words. Listed rather than looked up per character, which would cost start-up time;
 # tests/test_search.py checks the list against unicodedata.
@@ -55,6 +54,9 @@ _TERM_RE = Pattern(_TERM.format(cjk=f"[{_CJK}]+"))
 # The same groups for ASCII text, which has no CJK: compiling the CJK ranges takes milliseconds, and a
 # query typed in English should not pay them.
 _ASCII_TERM_RE = Pattern(_TERM.format(cjk="(?!)"))
+# The same terms of ASCII text without their kinds, in the same order: a word never has a digit or a dot,
+# a code never a dot, so only numbers need ``_number``.
+_ASCII_TERMS_RE = Pattern(r"\d+(?:\+\d+)+|\d+(?:\.\d+)?|[^\W\d_]+")
 _COMPOUND_RE = Pattern(r"[^\W_]+(?:-[^\W_]+)+")
 # Chinese characters (CJK ideographs), which fold converts to simplified.
 _HAN_RE = Pattern("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
@@ -67,20 +69,52 @@ _RAW_WORD_RE = Pattern(r"\d+(?:[,.'\u00a0\u2009\u202f]\d+)*(?:\+\d+)*|[^\W\d_]+(
 def fold(text: str) -> str:
     """The canonical form of text for matching: 'ＴＩＡＮＭＵ–１' and 'tianmu-1' fold alike, and so do
     traditional and simplified Chinese ('長安汽車' and '长安汽车')."""
-    if not text.isascii():
-        text = _DIGIT_GROUP_RE.sub("", text)  # NFKC would turn thin spaces into spaces
-        if not text.isprintable():  # format characters are not printable: most text needs no look for them
-            text = _FORMAT_RE.sub("", text)
-        text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
-        if has_han(text):
-            text = simplified(text)
+    if text.isascii():
+        text = text.casefold()
+    else:
+        plain = _plain(text)
+        text = plain.casefold() if plain is not None else _fold_unicode(text)
+    if _maybe_grouped(text):
+        text = _DIGIT_GROUP_RE.sub("", text)
+    return " ".join(text.split())  # what \s+ -> " " and strip() give: both split on str.isspace()
+
+
+def _fold_unicode(text: str) -> str:
+    """``fold``'s steps for text other than ASCII and typographic punctuation, casefold included."""
+    text = _DIGIT_GROUP_RE.sub("", text)  # NFKC would turn thin spaces into spaces
+    if not text.isprintable():  # format characters are not printable: most text needs no look for them
+        text = _FORMAT_RE.sub("", text)
+    text = unicodedata.normalize("NFKC", text).translate(_STRAIGHTEN)
+    if has_han(text):
+        text = simplified(text)
     text = text.casefold()
     if not text.isascii():  # accents: decompose, drop the combining marks, compose again
         decomposed = unicodedata.normalize("NFD", text)
         text = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
         text = text.translate(_STRAIGHTEN)
-    text = _DIGIT_GROUP_RE.sub("", text)
-    return _SPACES_RE.sub(" ", text).strip()
+    return text
+
+
+# The characters of _STRAIGHTEN that fold turns into one ASCII character whatever surrounds them (NFKC
+# leaves them, or what it makes of them, to the same character; they combine with nothing): text that is
+# ASCII but for these (curly quotes, dashes) folds as its ASCII spelling, without the Unicode steps (the
+# backquote is one: text that is not ASCII has it straightened too).
+_LOOKALIKES = {c: r for c, r in ((chr(k), v) for k, v in _STRAIGHTEN.items())
+               if len(r) == 1 and r.isascii() and c.isprintable() and not unicodedata.combining(c)
+               and unicodedata.normalize("NFKC", c).translate(_STRAIGHTEN) == r}
+
+
+def _plain(text: str) -> str | None:
+    """Text with its typographic look-alikes made ASCII, when that leaves it ASCII; else None."""
+    for char, replacement in _LOOKALIKES.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text if text.isascii() else None
+
+
+def _maybe_grouped(text: str) -> bool:
+    """Whether text may have a digit-group separator (the regular expression is ten times slower to run)."""
+    return "," in text or "'" in text or not text.isascii()
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,8 +180,22 @@ def terms(text: str) -> list[str]:
     Hyphenated words also give their joined form ("land-sea" gives "landsea"); a possessive "'s" is dropped.
     """
     folded = fold(text)
+    if folded.isascii():  # most text: the terms in one call to the regular expression engine
+        out = _ASCII_TERMS_RE.findall(folded)
+        if "." in folded:
+            out = [_number(term) if "." in term else term for term in out]
+        if "s" in out:
+            out = [term for term in out if term != "s"]
+    else:
+        out = _unicode_terms(folded)
+    if "-" in folded:
+        out.extend(compound.replace("-", "") for compound in _COMPOUND_RE.findall(folded))
+    return out
+
+
+def _unicode_terms(folded: str) -> list[str]:
     out: list[str] = []
-    for code, number, cjk, word in _term_re(folded).findall(folded):
+    for code, number, cjk, word in _TERM_RE.findall(folded):
         if word:
             if word != "s":
                 out.append(word)
@@ -157,8 +205,6 @@ def terms(text: str) -> list[str]:
             out.extend(cjk_grams(cjk))
         else:
             out.append(code)
-    if "-" in folded:
-        out.extend(compound.replace("-", "") for compound in _COMPOUND_RE.findall(folded))
     return out
 
 

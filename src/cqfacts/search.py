@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections import Counter, defaultdict
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from cqfacts.concepts import thesaurus_for
@@ -111,37 +114,42 @@ class SearchIndex:
 
 
 class _Builder:
+    """Files each fact's texts: every term once per fact, at the best place it occurs (between equals the first
+    added: a name before an alias), with how often it occurs in the fact in all."""
+
     def __init__(self) -> None:
-        self.postings: dict[str, dict[int, tuple[int, int]]] = {}
+        self.postings: defaultdict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
         self.fields: list[tuple[str, float, bool]] = []
         self.codes: dict[tuple[str, float, bool], int] = {}
         self.lengths: list[int] = []
-        self.known: dict[str, list[str]] = {}  # the terms of texts many facts share: entity names, tags
+        self.known: dict[str, list[str]] = {}  # the terms of texts many facts share: entity names, tags, units
 
-    def add(self, number: int, text: str | Iterable[str], label: str, weight: float, alias: bool = False) -> None:
-        key = (label, weight, alias)
+    def code(self, key: tuple[str, float, bool]) -> int:
+        """The field code of (label, weight, is alias), numbered in the order first met."""
         code = self.codes.get(key)
         if code is None:
             code = self.codes[key] = len(self.fields)
             self.fields.append(key)
-        if isinstance(text, str):
-            found = self.known.get(text)
-            if found is None:
-                found = self.known[text] = terms(text)
-        else:
-            found = list(text)
-        self.lengths[number] += len(found)
-        postings, fields = self.postings, self.fields
-        for term in found:
-            seen = postings.get(term)
-            if seen is None:
-                postings[term] = {number: (code, 1)}
-                continue
-            old = seen.get(number)
-            if old is None:
-                seen[number] = (code, 1)
-            else:  # keep the best place; between equals the first added (a name before an alias)
-                seen[number] = (code if fields[old[0]][1] < weight else old[0], old[1] + 1)
+        return code
+
+    def shared(self, text: str) -> list[str]:
+        """The terms of a text many facts have (kept: each is folded once)."""
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = terms(text)
+        return found
+
+    def file(self, number: int, texts: list[tuple[float, int, list[str]]]) -> None:
+        """Fact ``number``'s texts, each (weight, field code, its terms), in the order they count in."""
+        counts = Counter(chain.from_iterable(map(itemgetter(2), texts)))  # terms in the order first met
+        self.lengths.append(counts.total())
+        best = dict.fromkeys(counts, 0)
+        # Lightest first, and among equals the last added first: what is written last, the best place, stays.
+        for _, code, found in sorted(reversed(texts), key=itemgetter(0)):
+            best.update(dict.fromkeys(found, code))
+        postings = self.postings
+        for (term, code), count in zip(best.items(), counts.values(), strict=True):
+            postings[term][number] = (code, count)
 
 
 def build_index(base: FactBase, facts: Iterable[Fact] | None = None) -> SearchIndex:
@@ -160,39 +168,66 @@ def build_index(base: FactBase, facts: Iterable[Fact] | None = None) -> SearchIn
 
 def _build(base: FactBase, facts: list[Fact]) -> SearchIndex:
     builder = _Builder()
-    ids = [fact.id for fact in facts]
+    code, shared = builder.code, builder.shared
+    by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to each fact naming it
+    texts: list[tuple[float, int, list[str]]] = []
+
+    def put(key: tuple[str, float, bool], found: list[str]) -> None:
+        texts.append((key[1], code(key), found))
+
+    # Field codes are numbered in the order first met, as each fact's texts are taken in this order.
     for number, fact in enumerate(facts):
-        builder.lengths.append(0)
+        texts = []
         for entity_id in fact.entities:
-            entity = base.entities.get(entity_id)
-            label = f"{ENTITY}:{entity_id}"
-            builder.add(number, entity_id.replace("-", " "), label, FIELD_WEIGHTS[ENTITY])
-            if entity is None:
-                continue
-            builder.add(number, " ".join((entity.name, entity.printed or "")), label, FIELD_WEIGHTS[ENTITY])
-            for alias in entity.aliases:
-                builder.add(number, alias, label, FIELD_WEIGHTS[ALIAS], alias=True)
+            part = by_entity.get(entity_id)
+            if part is None:
+                part = by_entity[entity_id] = _entity_texts(base, entity_id, builder)
+            texts += part
         for figure in fact.figures:
             values = [figure.value] + ([figure.baseline.value] if figure.baseline else [])
-            builder.add(number, [number_term(v) for v in values], FIGURE, FIELD_WEIGHTS[FIGURE])
-            builder.add(number, figure.display, FIGURE, FIELD_WEIGHTS[FIGURE])
-            builder.add(number, " ".join((figure.unit, figure.measure or "")), FIGURE,
-                        FIELD_WEIGHTS[FIGURE] * _DESCRIPTION_WEIGHT)
+            put(_FIGURE, [number_term(v) for v in values])
+            put(_FIGURE, shared(figure.display))
+            put(_FIGURE_WORDS, shared(" ".join((figure.unit, figure.measure or ""))))
         if fact.speaker:
-            builder.add(number, fact.speaker.name, SPEAKER, FIELD_WEIGHTS[SPEAKER])
-            builder.add(number, " ".join((fact.speaker.role or "", fact.speaker.organization or "")), SPEAKER,
-                        FIELD_WEIGHTS[SPEAKER] * _DESCRIPTION_WEIGHT)
-        builder.add(number, " ".join(fact.tags), TAG, FIELD_WEIGHTS[TAG])
-        builder.add(number, fact.id, ID, FIELD_WEIGHTS[ID])
-        builder.add(number, [str(year) for year in sorted(fact.years)], WHEN, FIELD_WEIGHTS[WHEN])
-        builder.add(number, fact.statement, STATEMENT, FIELD_WEIGHTS[STATEMENT])
-        builder.add(number, fact.quote, QUOTE, FIELD_WEIGHTS[QUOTE])
+            put(_SPEAKER, shared(fact.speaker.name))
+            put(_ROLE, shared(" ".join((fact.speaker.role or "", fact.speaker.organization or ""))))
+        put(_TAG, shared(" ".join(fact.tags)))
+        put(_ID, terms(fact.id))
+        put(_WHEN, [str(year) for year in sorted(fact.years)])
+        put(_STATEMENT, terms(fact.statement))
+        put(_QUOTE, terms(fact.quote))
         if fact.note:
-            builder.add(number, fact.note, NOTE, FIELD_WEIGHTS[NOTE])
-    vocabulary = sorted(builder.postings)
+            put(_NOTE, terms(fact.note))
+        builder.file(number, texts)
+    postings = dict(builder.postings)
+    vocabulary = sorted(postings)
     words = [t for t in vocabulary if t.isalpha() and not is_cjk(t)]
+    ids = [fact.id for fact in facts]
     positions = {fact_id: n for n, fact_id in enumerate(ids)}
-    return SearchIndex(ids, positions, builder.postings, builder.fields, vocabulary, words, builder.lengths)
+    return SearchIndex(ids, positions, postings, builder.fields, vocabulary, words, builder.lengths)
+
+
+# The fields of a fact's own texts: (label, weight, is alias).
+_FIGURE = (FIGURE, FIELD_WEIGHTS[FIGURE], False)
+_FIGURE_WORDS = (FIGURE, FIELD_WEIGHTS[FIGURE] * _DESCRIPTION_WEIGHT, False)
+_SPEAKER = (SPEAKER, FIELD_WEIGHTS[SPEAKER], False)
+_ROLE = (SPEAKER, FIELD_WEIGHTS[SPEAKER] * _DESCRIPTION_WEIGHT, False)
+_TAG, _ID, _WHEN = (TAG, FIELD_WEIGHTS[TAG], False), (ID, FIELD_WEIGHTS[ID], False), (WHEN, FIELD_WEIGHTS[WHEN], False)
+_STATEMENT, _QUOTE = (STATEMENT, FIELD_WEIGHTS[STATEMENT], False), (QUOTE, FIELD_WEIGHTS[QUOTE], False)
+_NOTE = (NOTE, FIELD_WEIGHTS[NOTE], False)
+
+
+def _entity_texts(base: FactBase, entity_id: str, builder: _Builder) -> list[tuple[float, int, list[str]]]:
+    """What naming an entity adds to a fact: its id's words, its name, its aliases (labelled by the entity)."""
+    entity = base.entities.get(entity_id)
+    label = f"{ENTITY}:{entity_id}"
+    weight, alias_weight = FIELD_WEIGHTS[ENTITY], FIELD_WEIGHTS[ALIAS]
+    name_code = builder.code((label, weight, False))
+    texts = [(weight, name_code, terms(entity_id.replace("-", " ")))]
+    if entity is not None:
+        texts.append((weight, name_code, terms(" ".join((entity.name, entity.printed or "")))))
+        texts += [(alias_weight, builder.code((label, alias_weight, True)), terms(alias)) for alias in entity.aliases]
+    return texts
 
 
 # --- Ranking ---------------------------------------------------------------------------------------------

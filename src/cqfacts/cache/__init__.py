@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import weakref
 from array import array
+from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import Path
 
 from cqfacts.cache import place
@@ -132,8 +134,9 @@ def _record_stamps(reader: object, folder: Path, folder_fd: int, name: str, stam
         pass  # a read-only cache stays as it is: hashed again next time
 
 
-def open_built(given: Path, folder: Path, folder_fd: int, name: str, base: FactBase) -> FactBase:
-    """The base just built, read back from its cache (search then reads its index, not builds one); else ``base``."""
+def open_built(given: Path, folder: Path, folder_fd: int, name: str, otherwise: Callable[[], FactBase]) -> FactBase:
+    """The base just built, read back from its cache (search then reads its index, not builds one); else
+    ``otherwise()``."""
     from cqfacts.cache.storage import Reader
 
     try:
@@ -147,7 +150,7 @@ def open_built(given: Path, folder: Path, folder_fd: int, name: str, base: FactB
             raise
     except Exception:  # replaced meanwhile, or gone: as read
         os.close(folder_fd)
-        return base
+        return otherwise()
 
 
 def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, reader: object,
@@ -171,15 +174,17 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
         ids = Strings(reader, f"{table}.ids")
         records = Groups(reader, f"{table}.records", len(ids))
         tables[table] = Items(store, table, ids, reader.numbers(f"{table}.by_id"), records.__getitem__)
-    chunk_facts, chunks = reader.meta["chunk_facts"], reader.meta["chunks"]
+    starts, chunks = reader.meta["chunk_starts"], reader.meta["chunks"]
     ids = Strings(reader, "facts.ids")
+    if len(starts) != chunks + 1 or starts[0] != 0 or starts[-1] != len(ids) or starts != sorted(starts):
+        raise ValueError(f"chunks starting at {starts[:3]}... for {len(ids)} facts")
     fact_records: dict[int, Groups] = {}
 
     def fact_record(n: int) -> str:
-        chunk, own = divmod(n, chunk_facts)
+        chunk = bisect_right(starts, n) - 1
         if chunk not in fact_records:
-            fact_records[chunk] = Groups(reader, f"facts.records.{chunk}", min(chunk_facts, len(ids) - n + own))
-        return fact_records[chunk][own]
+            fact_records[chunk] = Groups(reader, f"facts.records.{chunk}", starts[chunk + 1] - starts[chunk])
+        return fact_records[chunk][n - starts[chunk]]
 
     facts = Items(store, "facts", ids, reader.numbers("facts.by_id"), fact_record)
     lengths: array[int] = reader.numbers("lengths")

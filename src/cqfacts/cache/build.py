@@ -1,15 +1,21 @@
-"""Building a cache: read the TOML (stamping the bytes parsed), index it in chunks, write the file.
+"""Building a cache: read the TOML (stamping the bytes parsed), index it in chunks, write the file as they come.
 
-A large base (over ``PARALLEL_BYTES`` of TOML) is read and indexed in parallel processes (forked, so they
-inherit the base), in chunks of ``CHUNK_FACTS`` facts whose postings are stored apart, with a progress bar
-when stderr is a terminal. A base with problems raises as ``loader.load`` raises, and is not cached.
+A large base (over ``PARALLEL_BYTES`` of TOML) is read by worker processes, forked before this process grows,
+in two passes. First the files of tables (sources, entities, terms: anything but facts only) are parsed and
+checked whole, and merged here as ``loader.load`` merges them. Then each file of facts is parsed, checked,
+encoded and indexed by a worker itself, in chunks of at most ``CHUNK_FACTS`` facts (``chunks``), which sends
+back only compact parts; each is written to the cache file as it arrives, so no process holds the whole base.
+What spans files is checked here (an id defined twice) and by the workers against the tables (a fact's
+source and entities). A base with any problem, or anything the fast way does not expect, is read again as
+``loader.load`` reads it: its problems are raised with their messages, and a base without any is cached
+from that reading. A progress bar shows on stderr when it is a terminal.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
+import operator
 import os
 import sys
 import time
@@ -18,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cqfacts.cache import freshness, place
+from cqfacts.cache import chunks, freshness, place
 from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import Writer, groups, narrowest, strings
 from cqfacts.model import FactBase
@@ -29,7 +35,9 @@ CHUNK_FACTS = 10_000  # at most 65,536: a fact's number within its chunk is stor
 # Tests: called with each file's path right after its bytes were read, as a writer racing the build would.
 AFTER_READ: Callable[[Path], None] | None = None
 
-_BUILDING: FactBase | None = None  # the base a build's worker processes index (they inherit it by fork)
+
+class _Slow(Exception):
+    """The fast way met something it does not expect: the base is read as ``loader.load`` reads it."""
 
 
 def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None]:
@@ -54,95 +62,154 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
     return read_file(file, streams, raw=raw), stamp
 
 
-def _index_chunk(number: int, start: int, stop: int) -> dict[str, Any]:
-    """Index facts [start, stop) of the base being built: the parts of the cache file that hold them."""
-    from cqfacts.search import build_index
+def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | None:
+    """The first pass: a file of tables read as ``_read_stamped`` reads it; None for a file of facts only."""
+    from cqfacts.loader import read_bytes
 
-    base = _BUILDING
-    assert base is not None
-    facts = list(itertools.islice(base.facts.values(), start, stop))
-    index = build_index(base, facts)
-    terms = sorted(index.postings)
-    # A term's postings are entries [offsets[i], offsets[i + 1]) of three arrays: the fact's number within the
-    # chunk, the field code, the count; each array as narrow as the chunk's largest value allows.
-    numbers, codes, counts, offsets = array("I"), array("I"), array("I"), array("I", [0])
-    for term in terms:
-        found = index.postings[term]
-        numbers.extend(found)
-        in_field, occurrences = zip(*found.values(), strict=True)
-        codes.extend(in_field)
-        counts.extend(occurrences)
-        offsets.append(len(numbers))
-    return {"records": groups([encode(fact) for fact in facts]), "terms": strings(terms),
-            "postings.numbers": narrowest(numbers), "postings.codes": narrowest(codes),
-            "postings.counts": narrowest(counts), "postings.offsets": narrowest(offsets),
-            "fields": index.fields,
-            "lengths": array("I", index.lengths), "words": index.words, "vocabulary": terms}
+    try:
+        if chunks.facts_only(read_bytes(file, streams)):
+            return None
+    except OSError:
+        pass
+    return _read_stamped(file, streams)
 
 
 def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool = True) -> FactBase:
     """Read the base from TOML, write its cache ``name`` in ``folder``, and return the base read from that cache.
 
     When the cache cannot be written, the base read from TOML is returned, after a notice (none when ``quiet``).
+    ``read_back=False``: the base read from TOML, whole (what replaces a damaged cache).
     """
-    from cqfacts.loader import load as load_toml
-    from cqfacts.loader import load_with_problems
-
-    global _BUILDING
-    stamps: list[freshness.Stamp | None] = []
-    size = sum(f.stat().st_size for f in _files_of(given))
-    large = size >= PARALLEL_BYTES
-    progress = _Progress(large and not quiet and isatty(sys.stderr), len(_files_of(given)))
+    files = _files_of(given)
+    large = sum(f.stat().st_size for f in files) >= PARALLEL_BYTES
+    progress = _Progress(large and not quiet and isatty(sys.stderr), len(files))
     collecting = gc.isenabled()
     gc.disable()  # a build makes millions of objects that all live on: the cyclic GC would only rescan them
     try:
-        with progress:
-            def map_files(_read: Any, files: list[Path], named: list[bool]) -> Iterator[Any]:
-                with _processes(large and len(files) > 1) as readers:
-                    for result, stamp in progress.counting((readers.map if readers else map)(
-                            _read_stamped, files, named)):
-                        stamps.append(stamp)
-                        yield result
-
-            base, problems = load_with_problems(given, map_files=map_files)
-            if problems:  # read again the slow way, for every message with its line (duplicates too)
-                return load_toml(given)
-            stamped = time.time_ns()
-            _BUILDING = base
-            chunks = [(k, start, min(start + CHUNK_FACTS, len(base.facts)))
-                      for k, start in enumerate(range(0, len(base.facts), CHUNK_FACTS))] or [(0, 0, 0)]
-            progress.indexing(len(base.facts))
-            if any(s is None for s in stamps):
-                return base
-            with _processes(large and len(chunks) > 1) as workers:  # forked now, to inherit the base
-                results = (workers.map if workers else map)(_index_chunk, *zip(*chunks, strict=True))
-                try:
-                    folder_fd = place.open_folder(folder, create=True)
-                    assert folder_fd is not None
-                except place.Untrusted as exc:  # made meanwhile by someone else
-                    _notice(f"the cache folder {folder} is not used: {exc}; reading the fact base without it", quiet)
-                    return base
-                except OSError as exc:
-                    _unwritable(folder, exc, quiet)
-                    return base
-                try:
-                    with place.replacing(folder, folder_fd, name) as fd:
-                        _write(fd, base, stamps, stamped, len(chunks), results, progress)  # type: ignore[arg-type]
-                except (OSError, place.Untrusted) as exc:
-                    os.close(folder_fd)
-                    _unwritable(folder, exc, quiet)
-                    return base
+        with progress, _processes(large and len(files) > 1) as workers:  # forked first, while this is small
+            mapping = workers.map if workers else map
+            if read_back:
+                with contextlib.suppress(_Slow):
+                    return _streamed(given, files, folder, name, quiet, mapping, progress)
+                if workers:
+                    workers.shutdown(cancel_futures=True)
+                    mapping = map
+            return _whole(given, folder, name, quiet, read_back, mapping, progress)
     finally:
-        _BUILDING = None
+        chunks.forget()
         if collecting:
             gc.freeze()  # what the build made was never collected: a first collection would walk all of it
             gc.enable()
+
+
+def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
+              progress: _Progress) -> FactBase:
+    """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot."""
+    from cqfacts.loader import load as load_toml
+    from cqfacts.loader import load_with_problems
+
+    named = files == [given]
+    first = list(progress.counting(mapping(_read_tables, files, [named] * len(files))))
+    empty: tuple[Any, freshness.Stamp | None] = (({}, [], []), None)
+    tables_base, problems = load_with_problems(given, map_files=lambda _read, _files, _named: (
+        (found or empty)[0] for found in first))
+    stamps = [found[1] if found else None for found in first]
+    if problems or any(found is not None and found[1] is None for found in first):
+        raise _Slow
+    known = tuple((stamp[0], stamp[4]) for stamp in stamps if stamp is not None)
+    of_facts = [file for file, found in zip(files, first, strict=True) if found is None]
+    read = iter(mapping(chunks.read_facts, of_facts, [named] * len(of_facts), [known] * len(of_facts),
+                        [CHUNK_FACTS] * len(of_facts)))
+    progress.indexing(len(of_facts))
+    folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
+    if isinstance(folder_fd, FactBase):
+        return folder_fd
+    try:
+        with place.replacing(folder, folder_fd, name) as fd:
+            sections = _Sections(fd)
+            for k, found in enumerate(first):
+                if found is not None:  # a file of tables: its facts (few, as a rule) indexed here
+                    facts = list(found[0][0]["facts"].values())
+                    for start in range(0, len(facts), CHUNK_FACTS):
+                        sections.chunk(chunks.chunk(tables_base.entities, facts[start:start + CHUNK_FACTS]))
+                    continue
+                got = next(read)
+                if got is None:
+                    raise _Slow
+                stamps[k], parts = got
+                for part in parts:
+                    sections.chunk(part)
+                progress.indexed(1)
+            sections.finish(tables_base, stamps, time.time_ns())
+    except (OSError, place.Untrusted) as exc:
+        os.close(folder_fd)
+        _unwritable(folder, exc, quiet)
+        return load_toml(given)
+    except BaseException:
+        os.close(folder_fd)
+        raise
+    from cqfacts.cache import open_built
+
+    return open_built(given, folder, folder_fd, name, lambda: load_toml(given))
+
+
+def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, mapping: Callable[..., Any],
+           progress: _Progress) -> FactBase:
+    """The slow way: the whole base read as ``loader.load`` reads it, indexed and written from memory."""
+    from cqfacts.loader import load as load_toml
+    from cqfacts.loader import load_with_problems
+
+    stamps: list[freshness.Stamp | None] = []
+
+    def map_files(_read: Any, files: list[Path], named: list[bool]) -> Iterator[Any]:
+        for result, stamp in mapping(_read_stamped, files, named):
+            stamps.append(stamp)
+            yield result
+
+    base, problems = load_with_problems(given, map_files=map_files)
+    if problems:  # read again, for every message with its line (duplicates too)
+        return load_toml(given)
+    stamped = time.time_ns()
+    if any(s is None for s in stamps):
+        return base
+    folder_fd = _open_folder(folder, quiet, lambda: base)
+    if isinstance(folder_fd, FactBase):
+        return folder_fd
+    facts = list(base.facts.values())
+    progress.indexing(1)
+    try:
+        with place.replacing(folder, folder_fd, name) as fd:
+            sections = _Sections(fd)
+            for start in range(0, len(facts), CHUNK_FACTS):
+                sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS]))
+            sections.finish(base, stamps, stamped)
+    except (OSError, place.Untrusted, _Slow) as exc:
+        os.close(folder_fd)
+        if not isinstance(exc, _Slow):
+            _unwritable(folder, exc, quiet)
+        return base
     if not read_back:
         os.close(folder_fd)
         return base
     from cqfacts.cache import open_built
 
-    return open_built(given, folder, folder_fd, name, base)
+    return open_built(given, folder, folder_fd, name, lambda: base)
+
+
+def _open_folder(folder: Path, quiet: bool, without: Callable[[], FactBase]) -> int | FactBase:
+    """The cache folder's descriptor, made if need be; else, after a notice, ``without()``: the base from TOML."""
+    try:
+        folder_fd = place.open_folder(folder, create=True)
+        assert folder_fd is not None
+        return folder_fd
+    except place.Untrusted as exc:  # made meanwhile by someone else
+        base = without()
+        _notice(f"the cache folder {folder} is not used: {exc}; reading the fact base without it", quiet)
+        return base
+    except OSError as exc:
+        base = without()
+        _unwritable(folder, exc, quiet)
+        return base
 
 
 def _files_of(given: Path) -> list[Path]:
@@ -151,39 +218,58 @@ def _files_of(given: Path) -> list[Path]:
     return fact_files(given)
 
 
-def _write(fd: int, base: FactBase, stamps: list[freshness.Stamp], stamped: int, chunks: int,
-           results: Iterable[dict[str, Any]], progress: _Progress) -> None:
-    writer = Writer(fd)
-    for table in ("sources", "entities", "facts"):
-        items = getattr(base, table)
-        ids = list(items)
-        if table != "facts":
-            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
-        _strings(writer, f"{table}.ids", ids)
-        writer.add(f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__)))
-    # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
-    writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
-    lengths = array("I")
-    words: set[str] = set()
-    vocabulary: set[str] = set()
-    labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once: codes are the base's
-    for k, parts in enumerate(results):
+class _Sections:
+    """The cache file's sections, written as each chunk arrives; the tables, ids and meta at the end."""
+
+    def __init__(self, fd: int):
+        self.writer = Writer(fd)
+        self.starts = [0]  # each chunk's first fact number, and the number of facts
+        self.lengths = array("I")
+        self.ids: list[bytes] = []
+        self.words: set[str] = set()
+        self.vocabulary: set[str] = set()
+        self.labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once
+
+    def chunk(self, parts: dict[str, Any]) -> None:
+        writer, k = self.writer, len(self.starts) - 1
         _add(writer, f"facts.records.{k}", parts["records"])
         _add(writer, f"terms.{k}", parts["terms"])
-        codes = [labels.setdefault(field, len(labels)) for field in parts["fields"]]
+        codes = [self.labels.setdefault(field, len(self.labels)) for field in parts["fields"]]
         parts["postings.codes"] = narrowest(array("I", map(codes.__getitem__, parts["postings.codes"])))
         for part in ("numbers", "codes", "counts", "offsets"):
             writer.add(f"postings.{k}.{part}", parts[f"postings.{part}"])
-        lengths.extend(parts["lengths"])
-        words.update(parts["words"])
-        vocabulary.update(parts["vocabulary"])
-        progress.indexed(len(parts["lengths"]))
-    writer.add("lengths", lengths)
-    _strings(writer, "fields", (encode_json(list(field)) for field in labels))
-    _strings(writer, "vocabulary", sorted(vocabulary))
-    writer.add("words", "\n".join(sorted(words)).encode("utf-8"))
-    writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
-                   "stamped": stamped, "chunks": chunks, "chunk_facts": CHUNK_FACTS, "facts": len(base.facts)})
+        self.lengths.extend(parts["lengths"])
+        self.starts.append(len(self.lengths))
+        if parts["ids"]:
+            self.ids.append(parts["ids"])
+        self.words.update(parts["words"])
+        self.vocabulary.update(parts["vocabulary"])
+
+    def finish(self, base: FactBase, stamps: list[freshness.Stamp], stamped: int) -> None:
+        """The rest: ``base``'s tables, every fact's id; ``_Slow`` when a fact id is defined twice."""
+        writer = self.writer
+        ids = b"\n".join(self.ids).decode("utf-8").split("\n") if self.ids else []
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ordered = list(map(ids.__getitem__, order))
+        if any(map(operator.eq, ordered, ordered[1:])):
+            raise _Slow  # the loader names both places
+        del ordered
+        for table in ("sources", "entities"):
+            items = getattr(base, table)
+            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
+            _strings(writer, f"{table}.ids", list(items))
+            writer.add(f"{table}.by_id", array("I", sorted(range(len(items)), key=list(items).__getitem__)))
+        _strings(writer, "facts.ids", ids)
+        writer.add("facts.by_id", array("I", order))
+        # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
+        writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
+        writer.add("lengths", self.lengths)
+        _strings(writer, "fields", (encode_json(list(field)) for field in self.labels))
+        _strings(writer, "vocabulary", sorted(self.vocabulary))
+        writer.add("words", "\n".join(sorted(self.words)).encode("utf-8"))
+        writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
+                       "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
+                       "facts": len(ids)})
 
 
 def _strings(writer: Writer, name: str, items: Iterable[str]) -> None:

@@ -261,7 +261,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
     gives the same as arrays, which is how the ranker reads them."""
 
     def __init__(self, store: Store, chunks: int):
-        self._store, self._chunks, self._chunk_facts = store, chunks, store.reader.meta["chunk_facts"]
+        self._store, self._chunks, self._starts = store, chunks, store.reader.meta["chunk_starts"]
         self._fields_checked = False
         self._read: dict[str, Postings | None] = {}
         self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
@@ -295,7 +295,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
             for values, (start, _, size) in zip((numbers, codes, counts), arrays, strict=True):
                 values.frombytes(reader.read(start + size * first, size * (last - first)))
-            parts.append((chunk * self._chunk_facts, numbers, codes, counts))
+            parts.append((self._starts[chunk], numbers, codes, counts))
         if not parts:
             return None
         if len(parts) == 1 and parts[0][0] == 0:

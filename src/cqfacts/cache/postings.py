@@ -1,17 +1,40 @@
-"""One term's postings as parallel sequences in fact order, the form the ranker reads them in.
+"""Postings as arrays: one chunk's index as the cache stores it, and one term's postings as the ranker reads them.
+
+A chunk's terms are sorted; a term's postings are entries [offsets[i], offsets[i + 1]) of three arrays: the
+fact's number within the chunk, the field code (the chunk's own: the build renumbers them for the whole
+base), the count; each array as narrow as the chunk's largest value allows (``chunk_postings``).
 
 An index in memory (``search.SearchIndex``) holds ``postings[term]`` as a dict fact number -> (field code,
-occurrences); a cached base's index (``cache.disk.DiskIndex``) reads the same from three arrays per chunk.
-The ranker reads either as ``Postings``: fact numbers (ascending: facts are indexed in file order), field
-codes and counts side by side, so that it can weigh every posting of a common word in one pass without
-making a dict or a tuple per posting, and find one fact's posting by bisection.
+occurrences); a cached base's index (``cache.disk.DiskIndex``) reads the same from each chunk's arrays. The
+ranker reads either as ``Postings``: fact numbers (ascending: facts are indexed in file order), field codes
+and counts side by side, so that it can weigh every posting of a common word in one pass without making a
+dict or a tuple per posting, and find one fact's posting by bisection.
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
+
+from cqfacts.cache.storage import narrowest, strings
+
+
+def chunk_postings(index: Any) -> dict[str, Any]:
+    """The sections of one chunk's ``search.SearchIndex`` (``terms`` and ``postings.*``), and its vocabulary."""
+    terms = index.vocabulary
+    numbers, codes, counts, offsets = array("I"), array("I"), array("I"), array("I", [0])
+    postings = index.postings
+    for term in terms:
+        found = postings[term]
+        numbers.extend(found)
+        in_field, occurrences = zip(*found.values(), strict=True)
+        codes.extend(in_field)
+        counts.extend(occurrences)
+        offsets.append(len(numbers))
+    return {"terms": strings(terms), "postings.numbers": narrowest(numbers), "postings.codes": codes,
+            "postings.counts": narrowest(counts), "postings.offsets": narrowest(offsets), "vocabulary": terms}
 
 
 class Postings:
