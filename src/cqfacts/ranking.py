@@ -64,6 +64,7 @@ class _Matched:
         offered = {offer[1] for offer in self.offers}
         # The facts each word matches: one term's postings as they are, else their union (a set).
         self.matched_in: dict[str, Collection[int]] = {}
+        self.whole: set[str] = set()  # the words every fact of which is eligible (``eligible`` says)
         for word, lists in zip(self.words, self.lists, strict=True):
             if len(lists) == 1 and word.text not in offered:
                 self.matched_in[word.text] = lists[0][1].numbers
@@ -80,16 +81,19 @@ class _Matched:
         self.needed = math.ceil(len(self.words) / 2)
         self.telling = {w for w, facts_of in self.matched_in.items() if len(facts_of) <= _COMMON_SHARE * size}
         self.needed_telling = min(self.needed, len(self.telling))
-        self.average_length = sum(index.lengths) / max(size, 1)
+        self.length_total, self.length_min = _length_figures(index)
+        self.average_length = self.length_total / max(size, 1)
 
     def eligible(self, allowed: Collection[int] | None) -> list[int]:
         """The facts (of ``allowed``) that match enough words, and enough telling ones, to be results."""
         sets = self.matched_in
         if len(sets) == 1:
             found: Collection[int] = next(iter(sets.values()))
+            self.whole = set(sets) if allowed is None else set()
         elif self.needed == 1:  # one word is enough: a telling one, when there is one
-            found = set().union(*(facts_of for w, facts_of in sets.items()
-                                  if w in self.telling or not self.needed_telling))
+            enough = [w for w in sets if w in self.telling or not self.needed_telling]
+            found = set().union(*(sets[w] for w in enough))
+            self.whole = set(enough) if allowed is None else set()
         else:
             needed, needed_telling = self.needed, self.needed_telling
             counts = Counter[int]()
@@ -114,17 +118,16 @@ class _Matched:
         """An upper bound of each eligible fact's score (before rounding): as if it were the shortest fact,
         and the sum of its postings of each word's terms (not the best one). Each posting is weighed and
         added in one pass over the arrays, without a Python loop over the facts."""
-        norm = _K1 * (1 - _B + _B * min(self.index.lengths) / self.average_length)
+        norm = _K1 * (1 - _B + _B * self.length_min / self.average_length)
         lists = [(word, cand, found) for word, own in zip(self.words, self.lists, strict=True) for cand, found in own]
         if len(lists) == 1 and not self.offers and len(lists[0][2]) == len(eligible):  # one term: all its facts
             (word, cand, found), = lists
             return dict(zip(found.numbers, self._weighed(word.text, cand, found, norm), strict=True))
         total = dict.fromkeys(eligible, 0.0)
         add, get, keep = float.__add__, total.__getitem__, total.__contains__
-        every = len(self.words) == 1 and len(eligible) == len(self.matched_in[self.words[0].text])
         for word, cand, found in lists:
             numbers, codes, counts = found.numbers, found.codes, found.counts
-            if not every:  # only the postings of eligible facts
+            if word.text not in self.whole:  # only the postings of eligible facts
                 mask = list(map(keep, numbers))
                 numbers, codes, counts = (list(compress(values, mask)) for values in (numbers, codes, counts))
             values = self._weighed(word.text, cand, Postings(numbers, codes, counts), norm)
@@ -252,6 +255,14 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
     # fact from disk, and a common word at 100,000 facts matches tens of thousands.
     return [Hit(chosen[n], -score, tuple(m for *_, m in sorted(found.values(), key=lambda v: order[v[3].word])))
             for score, _, _, n, found in (ranked[:limit] if limit else ranked)]
+
+
+def _length_figures(index: Any) -> tuple[int, int]:
+    """The sum of the facts' lengths and the shortest: from a cache's table of contents when it has them."""
+    figures = getattr(index, "length_figures", None)
+    if figures is not None:
+        return figures
+    return sum(index.lengths), min(index.lengths, default=0)
 
 
 def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> list[tuple[int, int]]:

@@ -166,6 +166,15 @@ class DiskIndex:
         return getattr(self._store.replacement_index, name)
 
     @property
+    def length_figures(self) -> tuple[int, int] | None:
+        """(sum, shortest) of the facts' lengths, when the build recorded them (else the ranker works them out)."""
+        meta = self._store.reader.meta
+        total, shortest = meta.get("length_total"), meta.get("length_min")
+        if self._store.replacement is None and isinstance(total, int) and isinstance(shortest, int):
+            return total, shortest
+        return None
+
+    @property
     def positions(self) -> Mapping[str, int]:
         return self._guarded("positions", lambda: _Positions(self._facts))
 
