@@ -9,9 +9,9 @@ order in both, so what was already read stays right.
 from __future__ import annotations
 
 import json
+import struct
 import sys
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
@@ -206,6 +206,7 @@ class _Numbers(Sequence[int]):
             raise Damaged(f"part {name!r} is not numbers")
         self._reader, (self._start, length, typecode) = reader, entry
         self._size = array(typecode).itemsize
+        self._pair = struct.Struct(f"={2}{typecode}")
         if length % self._size:
             raise Damaged(f"part {name!r} is cut short")
         self._length = length // self._size
@@ -220,15 +221,39 @@ class _Numbers(Sequence[int]):
             raise IndexError(i)
         return int.from_bytes(self._reader.read(self._start + i * self._size, self._size), sys.byteorder)
 
+    def pair(self, i: int) -> tuple[int, int]:
+        """Numbers ``i`` and ``i + 1``, in one read."""
+        if not 0 <= i < self._length - 1:
+            raise IndexError(i)
+        return self._pair.unpack(self._reader.read(self._start + i * self._size, 2 * self._size))
+
 
 class _Terms(Strings):
-    """A ``Strings`` part whose offsets are read one by one, as bisection needs them."""
+    """A ``Strings`` part whose offsets are read as bisection needs them, two at a time."""
 
     def __init__(self, reader: Reader, name: str):
         self._reader = reader
         self._start = reader.where(name)
-        self._offsets = _Numbers(reader, name + ".offsets")  # type: ignore[assignment]
-        self._length = len(self._offsets) - 1
+        self._numbers = _Numbers(reader, name + ".offsets")
+        self._length = len(self._numbers) - 1
+
+    def raw(self, i: int) -> bytes:
+        if i < 0:
+            i += self._length
+        first, last = self._numbers.pair(i)
+        return self._reader.read(self._start + first, last - first)
+
+    def find(self, term: str) -> int:
+        """Where a term is (these are sorted, and UTF-8 sorts as the text does), -1 when it is not here."""
+        key, raw = term.encode("utf-8"), self.raw
+        low, high = 0, self._length
+        while low < high:
+            middle = (low + high) // 2
+            if raw(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low if low < self._length and raw(low) == key else -1
 
 
 class _Vocabulary(Sequence[str]):
@@ -274,9 +299,9 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         self._fields_checked = False
         self._read: dict[str, Postings | None] = {}
         self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
-        self._parts: list[tuple[Strings, Sequence[int], list[tuple[int, str, int]]]] = []
+        self._parts: list[tuple[_Terms, _Numbers, list[tuple[int, str, int]]]] = []
 
-    def _part(self, chunk: int) -> tuple[Strings, Sequence[int], list[tuple[int, str, int]]]:
+    def _part(self, chunk: int) -> tuple[_Terms, _Numbers, list[tuple[int, str, int]]]:
         if not self._fields_checked:
             self._store.reader.section("fields")
             self._fields_checked = True
@@ -295,10 +320,10 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         reader = self._store.reader
         for chunk in range(self._chunks):
             terms, offsets, arrays = self._part(chunk)
-            i = bisect_left(terms, term)
-            if i == len(terms) or terms[i] != term:
+            i = terms.find(term)
+            if i < 0:
                 continue
-            first, last = offsets[i], offsets[i + 1]
+            first, last = offsets.pair(i)
             if not first < last:
                 raise Damaged(f"the postings of {term!r} are damaged")
             numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
