@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from itertools import compress
+from itertools import combinations, compress
 from typing import TYPE_CHECKING, Any
 
 from cqfacts.cache.postings import Postings, postings_of
@@ -94,6 +94,9 @@ class _Matched:
             enough = [w for w in sets if w in self.telling or not self.needed_telling]
             found = set().union(*(sets[w] for w in enough))
             self.whole = set(enough) if allowed is None else set()
+        elif self.needed == 2 and (not self.needed_telling or len(self.telling) == len(sets)):
+            as_sets = [facts_of if isinstance(facts_of, set) else set(facts_of) for facts_of in sets.values()]
+            found = set().union(*(a.intersection(b) for a, b in combinations(as_sets, 2)))  # in two words
         else:
             needed, needed_telling = self.needed, self.needed_telling
             counts = Counter[int]()

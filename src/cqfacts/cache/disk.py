@@ -236,12 +236,16 @@ class _Terms(Strings):
         self._start = reader.where(name)
         self._numbers = _Numbers(reader, name + ".offsets")
         self._length = len(self._numbers) - 1
+        self._seen: dict[int, bytes] = {}
 
     def raw(self, i: int) -> bytes:
         if i < 0:
             i += self._length
-        first, last = self._numbers.pair(i)
-        return self._reader.read(self._start + first, last - first)
+        found = self._seen.get(i)
+        if found is None:  # bisections for several terms begin at the same few middles
+            first, last = self._numbers.pair(i)
+            found = self._seen[i] = self._reader.read(self._start + first, last - first)
+        return found
 
     def find(self, term: str) -> int:
         """Where a term is (these are sorted, and UTF-8 sorts as the text does), -1 when it is not here."""
@@ -335,11 +339,12 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         if len(parts) == 1 and parts[0][0] == 0:
             return Postings(*parts[0][1:])
         # Fact numbers are stored from the chunk's first fact: made the base's, in one array per column.
-        numbers, codes, counts = array("I"), array("I"), array("I")
-        for start, chunk_numbers, chunk_codes, chunk_counts in parts:  # (iterators: the types may differ)
+        numbers = array("I")
+        codes, counts = array(parts[0][2].typecode), array(parts[0][3].typecode)
+        for start, chunk_numbers, chunk_codes, chunk_counts in parts:
             numbers.extend(map(start.__add__, chunk_numbers))
-            codes.extend(iter(chunk_codes))
-            counts.extend(iter(chunk_counts))
+            for whole, part in ((codes, chunk_codes), (counts, chunk_counts)):
+                whole.extend(part if part.typecode == whole.typecode else iter(part))  # (copied when alike)
         return Postings(numbers, codes, counts)
 
     def _get(self, term: str) -> Postings | None:
