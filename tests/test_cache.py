@@ -7,6 +7,7 @@ Bases: the shipped one and a generated one of 1,600 facts (over 1 MB). Each test
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,6 +109,86 @@ def test_a_base_built_in_parallel_chunks_answers_the_same(generated, cache, monk
         assert cached(*args, cache=cache) == cached(*args, cache=cache) == uncached(*args), query
     assert cached("--facts", str(generated), "list", "--json", cache=cache) == uncached(
         "--facts", str(generated), "list", "--json")
+
+
+@pytest.fixture
+def chunked(monkeypatch):
+    """Builds as a large base is built: files of facts read by workers, cut into pieces of 300 facts."""
+    from cqfacts.cache import build as cache_module
+
+    monkeypatch.setattr(cache_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(cache_module, "CHUNK_FACTS", 300)
+
+
+def generated_copy(generated: Path, folder: Path) -> Path:
+    shutil.copytree(generated, folder)
+    return folder
+
+
+def cut_fact(folder: Path, number: int = 400) -> tuple[Path, str, str]:
+    """The first file of facts, the id of its fact ``number`` (from 0) and that fact's table (its header's
+    line to the next header's). Generated facts have no sub-tables: each fact is one table."""
+    file = sorted(folder.glob("facts-*.toml"))[0]
+    text = file.read_text("utf-8")
+    starts = [m.start() for m in re.finditer(r"^\[facts\.", text, re.M)]
+    start, end = starts[number], starts[number + 1]
+    return file, text[start + len("[facts."):text.index("]", start)], text[start:end]
+
+
+@pytest.mark.parametrize("damage", ["an id defined in two files", "an unknown entity", "an unknown source",
+                                    "a table in a file of facts", "a broken piece"])
+def test_a_problem_in_a_file_of_facts_is_reported_as_without_the_cache(generated, cache, chunked, tmp_path, damage):
+    base = generated_copy(generated, tmp_path / "base")
+    file, fact_id, table = cut_fact(base)
+    if damage == "an id defined in two files":
+        (base / "zz-more.toml").write_text(f"schema_version = 1\n\n{table}", "utf-8")
+    else:
+        old = table
+        new = {"an unknown entity": old.replace("entities = [", 'entities = ["no-such-entity", '),
+               "an unknown source": re.sub(r'source = "[^"]*"', 'source = "src-99999"', old),
+               "a table in a file of facts": old + '[entities.made-here]\nname = "Made Here"\ntype = "organization"\n\n',
+               "a broken piece": old.replace("statement = ", "statement = = ")}[damage]
+        assert new != old
+        file.write_text(file.read_text("utf-8").replace(old, new), "utf-8")
+    for args in (["search", "hydrogen", "--json"], ["show", fact_id, "--json"], ["check"]):
+        expected = uncached("--facts", str(base), *args)
+        assert cached("--facts", str(base), *args, cache=cache) == expected, (damage, args)
+    if damage == "a table in a file of facts":  # not a problem: read the slow way, cached all the same
+        assert expected[0] == 0
+        assert cached("--facts", str(base), "search", "Made Here", "--json", cache=cache) == uncached(
+            "--facts", str(base), "search", "Made Here", "--json")
+        assert len(cache_files(cache)) == 1
+    else:
+        assert expected[0] == 2
+        assert cache_files(cache) == []
+
+
+@pytest.mark.parametrize("shape", ["a sub-table apart from its fact", "a header inside a multi-line string",
+                                   "a file of facts and tables first"])
+def test_toml_a_cut_cannot_read_is_read_whole_with_the_same_answers(generated, cache, chunked, tmp_path, shape):
+    base = generated_copy(generated, tmp_path / "base")
+    # Files of facts are cut before every 300th fact header: fact 298's table ends just before a cut.
+    file, fact_id, table = cut_fact(base, 298)
+    text = file.read_text("utf-8")
+    if shape == "a sub-table apart from its fact":  # legal TOML: [facts.ID.speaker] at the end, in another piece
+        fact_id = next(cut_fact(base, n)[1] for n in range(300) if "speaker =" not in cut_fact(base, n)[2])
+        text += f'\n[facts.{fact_id}.speaker]\nname = "Moved Speaker"\n'
+    elif shape == "a header inside a multi-line string":  # the cut falls inside the string
+        text = text.replace(table, table.rstrip() + '\nnote = """\n[facts.not-a-header]\nsaid apart"""\n\n', 1)
+    else:
+        sources = base / "sources-and-entities.toml"
+        (base / "aaa.toml").write_text(sources.read_text("utf-8") + "\n" + table, "utf-8")
+        sources.unlink()
+        text = text.replace(table, "", 1)
+    file.write_text(text, "utf-8")
+    for query in ["Moved Speaker", "said apart", *QUERIES.values()]:
+        args = ["--facts", str(base), "search", query, "--json", "--explain", "--limit", "30"]
+        expected = uncached(*args)
+        assert expected[0] in (0, 1), (shape, expected)
+        assert cached(*args, cache=cache) == cached(*args, cache=cache) == expected, (shape, query)
+    assert cached("--facts", str(base), "show", fact_id, "--json", cache=cache) == uncached(
+        "--facts", str(base), "show", fact_id, "--json")
+    assert len(cache_files(cache)) == 1
 
 
 def test_a_large_base_is_read_without_a_database_or_rich(generated, cache):

@@ -3,7 +3,7 @@
 A fact's score is a sum over the query's words of what each contributes in that fact (``search``'s
 formula: the idf-weighted share, the plain share and BM25's saturated term frequency, each per word). So,
 for every fact a word matches, the word's contribution is bounded from above by the best of its postings
-in that fact, worked out from the postings' arrays in one pass (``cache.postings``), without a dict or a
+in that fact, worked out from the postings' arrays in one pass (``cache.columns``), without a dict or a
 record per posting. Facts are then scored exactly, with the same code and in the same order as the
 full ranking, only where that bound can reach the ``limit``-th score: first the ``limit`` facts with the
 highest bounds, which give a score every result kept must reach, then every fact whose bound (with a
@@ -22,7 +22,7 @@ from collections import Counter
 from itertools import combinations, compress
 from typing import TYPE_CHECKING, Any
 
-from cqfacts.cache.postings import Postings, postings_of
+from cqfacts.cache.columns import Postings, postings_of
 from cqfacts.concepts import SYNONYM
 from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with
 from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, Hit, Match

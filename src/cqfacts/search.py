@@ -28,7 +28,7 @@ import weakref
 from collections import Counter, defaultdict
 from itertools import chain
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cqfacts.concepts import thesaurus_for
 from cqfacts.lazy import field, record
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from cqfacts.model import Fact, FactBase
+
+B = TypeVar("B", bound="Builder")
 
 # Where a term occurs in a fact, and how much a match there counts.
 ENTITY, ALIAS, FIGURE, SPEAKER, TAG, ID, WHEN, STATEMENT, QUOTE, NOTE = (
@@ -113,9 +115,10 @@ class SearchIndex:
         return len(self.ids)
 
 
-class _Builder:
+class Builder:
     """Files each fact's texts: every term once per fact, at the best place it occurs (between equals the first
-    added: a name before an alias), with how often it occurs in the fact in all."""
+    added: a name before an alias), with how often it occurs in the fact in all. ``store`` keeps them as
+    ``SearchIndex.postings``; a cache's build keeps them its own way (``cache.postings.Flat``)."""
 
     def __init__(self) -> None:
         self.postings: defaultdict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
@@ -123,6 +126,7 @@ class _Builder:
         self.codes: dict[tuple[str, float, bool], int] = {}
         self.lengths: list[int] = []
         self.known: dict[str, list[str]] = {}  # the terms of texts many facts share: entity names, tags, units
+        self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
 
     def code(self, key: tuple[str, float, bool]) -> int:
         """The field code of (label, weight, is alias), numbered in the order first met."""
@@ -147,6 +151,10 @@ class _Builder:
         # Lightest first, and among equals the last added first: what is written last, the best place, stays.
         for _, code, found in sorted(reversed(texts), key=itemgetter(0)):
             best.update(dict.fromkeys(found, code))
+        self.store(number, best, counts)
+
+    def store(self, number: int, best: dict[str, int], counts: Counter[str]) -> None:
+        """Fact ``number``'s terms: the field code of each (``best``) and its count, both in the order first met."""
         postings = self.postings
         for (term, code), count in zip(best.items(), counts.values(), strict=True):
             postings[term][number] = (code, count)
@@ -160,23 +168,33 @@ def build_index(base: FactBase, facts: Iterable[Fact] | None = None) -> SearchIn
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(base, chosen)
+        builder = file_facts(base, chosen, Builder())
+        postings = dict(builder.postings)
+        vocabulary = sorted(postings)
+        ids = [fact.id for fact in chosen]
+        positions = {fact_id: n for n, fact_id in enumerate(ids)}
+        return SearchIndex(ids, positions, postings, builder.fields, vocabulary, letter_words(vocabulary),
+                           builder.lengths)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(base: FactBase, facts: list[Fact]) -> SearchIndex:
-    builder = _Builder()
-    code, shared = builder.code, builder.shared
-    by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to each fact naming it
+def letter_words(vocabulary: Iterable[str]) -> list[str]:
+    """The terms of letters only (not CJK), in the vocabulary's order: what typo matching compares."""
+    return [t for t in vocabulary if t.isalpha() and not is_cjk(t)]
+
+
+def file_facts(base: FactBase, facts: Iterable[Fact], builder: B, first: int = 0) -> B:
+    """Each fact's texts filed by ``builder``, numbered from ``first``: the one place that says what is indexed."""
+    code, shared, by_entity = builder.code, builder.shared, builder.by_entity
     texts: list[tuple[float, int, list[str]]] = []
 
     def put(key: tuple[str, float, bool], found: list[str]) -> None:
         texts.append((key[1], code(key), found))
 
     # Field codes are numbered in the order first met, as each fact's texts are taken in this order.
-    for number, fact in enumerate(facts):
+    for number, fact in enumerate(facts, first):
         texts = []
         for entity_id in fact.entities:
             part = by_entity.get(entity_id)
@@ -199,12 +217,7 @@ def _build(base: FactBase, facts: list[Fact]) -> SearchIndex:
         if fact.note:
             put(_NOTE, terms(fact.note))
         builder.file(number, texts)
-    postings = dict(builder.postings)
-    vocabulary = sorted(postings)
-    words = [t for t in vocabulary if t.isalpha() and not is_cjk(t)]
-    ids = [fact.id for fact in facts]
-    positions = {fact_id: n for n, fact_id in enumerate(ids)}
-    return SearchIndex(ids, positions, postings, builder.fields, vocabulary, words, builder.lengths)
+    return builder
 
 
 # The fields of a fact's own texts: (label, weight, is alias).
@@ -217,7 +230,7 @@ _STATEMENT, _QUOTE = (STATEMENT, FIELD_WEIGHTS[STATEMENT], False), (QUOTE, FIELD
 _NOTE = (NOTE, FIELD_WEIGHTS[NOTE], False)
 
 
-def _entity_texts(base: FactBase, entity_id: str, builder: _Builder) -> list[tuple[float, int, list[str]]]:
+def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tuple[float, int, list[str]]]:
     """What naming an entity adds to a fact: its id's words, its name, its aliases (labelled by the entity)."""
     entity = base.entities.get(entity_id)
     label = f"{ENTITY}:{entity_id}"

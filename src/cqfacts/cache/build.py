@@ -14,7 +14,9 @@ from that reading. A progress bar shows on stderr when it is a terminal.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import itertools
 import operator
 import os
 import sys
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cqfacts.cache import chunks, freshness, place
+from cqfacts.cache import freshness, place
 from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import Writer, groups, narrowest, strings
 from cqfacts.model import FactBase
@@ -62,13 +64,16 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
     return read_file(file, streams, raw=raw), stamp
 
 
-def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | None:
-    """The first pass: a file of tables read as ``_read_stamped`` reads it; None for a file of facts only."""
+def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | int:
+    """The first pass: a file of tables read as ``_read_stamped`` reads it; for a file of facts only, the
+    number of its facts (their headers: ``chunks.read_chunk`` reads them)."""
+    from cqfacts.cache import chunks
     from cqfacts.loader import read_bytes
 
     try:
-        if chunks.facts_only(read_bytes(file, streams)):
-            return None
+        headers = chunks.fact_headers(read_bytes(file, streams))
+        if headers is not None:
+            return len(headers)
     except OSError:
         pass
     return _read_stamped(file, streams)
@@ -80,6 +85,7 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
     When the cache cannot be written, the base read from TOML is returned, after a notice (none when ``quiet``).
     ``read_back=False``: the base read from TOML, whole (what replaces a damaged cache).
     """
+
     files = _files_of(given)
     large = sum(f.stat().st_size for f in files) >= PARALLEL_BYTES
     progress = _Progress(large and not quiet and isatty(sys.stderr), len(files))
@@ -90,57 +96,62 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
             mapping = workers.map if workers else map
             if read_back:
                 with contextlib.suppress(_Slow):
-                    return _streamed(given, files, folder, name, quiet, mapping, progress)
+                    return _streamed(given, files, folder, name, quiet, mapping, progress,
+                                     workers.shutdown if workers else lambda: None)
                 if workers:
                     workers.shutdown(cancel_futures=True)
                     mapping = map
             return _whole(given, folder, name, quiet, read_back, mapping, progress)
     finally:
-        chunks.forget()
         if collecting:
             gc.freeze()  # what the build made was never collected: a first collection would walk all of it
             gc.enable()
 
 
 def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
-              progress: _Progress) -> FactBase:
+              progress: _Progress, done: Callable[[], None]) -> FactBase:
     """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot."""
+    from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
     from cqfacts.loader import load_with_problems
 
     named = files == [given]
     first = list(progress.counting(mapping(_read_tables, files, [named] * len(files))))
     empty: tuple[Any, freshness.Stamp | None] = (({}, [], []), None)
-    tables_base, problems = load_with_problems(given, map_files=lambda _read, _files, _named: (
-        (found or empty)[0] for found in first))
-    stamps = [found[1] if found else None for found in first]
-    if problems or any(found is not None and found[1] is None for found in first):
+    tables_base, problems = load_with_problems(given, map_files=functools.partial(
+        _given, [empty[0] if isinstance(found, int) else found[0] for found in first]))
+    if problems or any(not isinstance(found, int) and found[1] is None for found in first):
         raise _Slow
-    known = tuple((stamp[0], stamp[4]) for stamp in stamps if stamp is not None)
-    of_facts = [file for file, found in zip(files, first, strict=True) if found is None]
-    read = iter(mapping(chunks.read_facts, of_facts, [named] * len(of_facts), [known] * len(of_facts),
-                        [CHUNK_FACTS] * len(of_facts)))
-    progress.indexing(len(of_facts))
+    stamps = [None if isinstance(found, int) else found[1] for found in first]
+    # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order.
+    counts = [-(-found // CHUNK_FACTS) if isinstance(found, int) else 0 for found in first]
+    tasks = [(file, k) for file, count in zip(files, counts, strict=True) for k in range(count)]
+    known = chunks.tables(tables_base)
+    read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
+                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks)))
+    progress.indexing(len(tasks))
     folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
     if isinstance(folder_fd, FactBase):
         return folder_fd
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
-            for k, found in enumerate(first):
-                if found is not None:  # a file of tables: its facts (few, as a rule) indexed here
-                    facts = list(found[0][0]["facts"].values())
-                    for start in range(0, len(facts), CHUNK_FACTS):
-                        sections.chunk(chunks.chunk(tables_base.entities, facts[start:start + CHUNK_FACTS]))
-                    continue
-                got = next(read)
-                if got is None:
-                    raise _Slow
-                stamps[k], parts = got
-                for part in parts:
-                    sections.chunk(part)
-                progress.indexed(1)
-            sections.finish(tables_base, stamps, time.time_ns())
+            sections.tables(tables_base)
+            table_facts = [[] if isinstance(found, int) else list(found[0][0]["facts"].values()) for found in first]
+            del tables_base, first  # what is left of the tables: ``known``
+            for n, facts in enumerate(table_facts):
+                for start in range(0, len(facts), CHUNK_FACTS):  # a file of tables: its facts indexed here
+                    sections.chunk(chunks.chunk(known.entities, facts[start:start + CHUNK_FACTS]))
+                for _ in range(counts[n]):
+                    got = next(read)
+                    # each chunk cut from the same bytes, which hold as many chunks as the first pass saw
+                    if got is None or got[1] != counts[n] or stamps[n] not in (None, got[0]):
+                        raise _Slow
+                    stamps[n] = got[0]
+                    sections.chunk(got[2])
+                    progress.indexed(1)
+            done()  # the workers' memory back before the ids are sorted
+            sections.finish(stamps, time.time_ns())
     except (OSError, place.Untrusted) as exc:
         os.close(folder_fd)
         _unwritable(folder, exc, quiet)
@@ -153,9 +164,15 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     return open_built(given, folder, folder_fd, name, lambda: load_toml(given))
 
 
+def _given(results: list[Any], _read: Any, _files: list[Path], _named: list[bool]) -> list[Any]:
+    """A ``map_files`` for ``loader.load_with_problems`` that hands over files already read."""
+    return results
+
+
 def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, mapping: Callable[..., Any],
            progress: _Progress) -> FactBase:
     """The slow way: the whole base read as ``loader.load`` reads it, indexed and written from memory."""
+    from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
     from cqfacts.loader import load_with_problems
 
@@ -180,9 +197,10 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
+            sections.tables(base)
             for start in range(0, len(facts), CHUNK_FACTS):
                 sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS]))
-            sections.finish(base, stamps, stamped)
+            sections.finish(stamps, stamped)
     except (OSError, place.Untrusted, _Slow) as exc:
         os.close(folder_fd)
         if not isinstance(exc, _Slow):
@@ -226,8 +244,6 @@ class _Sections:
         self.starts = [0]  # each chunk's first fact number, and the number of facts
         self.lengths = array("I")
         self.ids: list[bytes] = []
-        self.words: set[str] = set()
-        self.vocabulary: set[str] = set()
         self.labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once
 
     def chunk(self, parts: dict[str, Any]) -> None:
@@ -242,34 +258,74 @@ class _Sections:
         self.starts.append(len(self.lengths))
         if parts["ids"]:
             self.ids.append(parts["ids"])
-        self.words.update(parts["words"])
-        self.vocabulary.update(parts["vocabulary"])
 
-    def finish(self, base: FactBase, stamps: list[freshness.Stamp], stamped: int) -> None:
-        """The rest: ``base``'s tables, every fact's id; ``_Slow`` when a fact id is defined twice."""
+    def _vocabulary(self) -> None:
+        """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million
+        facts the vocabulary has millions of terms), and the typo words among them."""
+        import heapq
+
+        from cqfacts.search import letter_words
+
+        writer = self.writer
+        offsets = array("Q", [0])
+        words: list[str] = []
+
+        def pieces() -> Iterator[bytes]:
+            batch: list[bytes] = []
+            for term, _ in itertools.groupby(heapq.merge(*map(self._terms, range(len(self.starts) - 1)))):
+                batch.append(term)
+                offsets.append(offsets[-1] + len(term))
+                if len(batch) == 10_000:
+                    words.extend(letter_words(b.decode("utf-8") for b in batch))
+                    yield b"".join(batch)
+                    batch = []
+            words.extend(letter_words(b.decode("utf-8") for b in batch))
+            yield b"".join(batch)
+
+        writer.add_pieces("vocabulary", pieces())
+        writer.add("vocabulary.offsets", narrowest(offsets))
+        writer.add("words", "\n".join(words).encode("utf-8"))
+
+    def _terms(self, k: int) -> Iterator[bytes]:
+        """Chunk k's terms (sorted, UTF-8: in the order of their text) read back from the file."""
+        blob = self.writer.read_back(f"terms.{k}")
+        typecode = self.writer.sections[f"terms.{k}.offsets"][2]
+        offsets = array(typecode)
+        offsets.frombytes(self.writer.read_back(f"terms.{k}.offsets"))
+        return map(blob.__getitem__, map(slice, offsets, offsets[1:]))
+
+    def tables(self, base: FactBase) -> None:
+        """The base's sources, entities and terms table."""
+        writer = self.writer
+        for table in ("sources", "entities"):
+            items = getattr(base, table)
+            ids = list(items)
+            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
+            _strings(writer, f"{table}.ids", ids)
+            writer.add(f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__)))
+        # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
+        writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
+
+    def finish(self, stamps: list[freshness.Stamp], stamped: int) -> None:
+        """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice."""
         writer = self.writer
         ids = b"\n".join(self.ids).decode("utf-8").split("\n") if self.ids else []
+        self.ids = []
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ordered = list(map(ids.__getitem__, order))
         if any(map(operator.eq, ordered, ordered[1:])):
             raise _Slow  # the loader names both places
         del ordered
-        for table in ("sources", "entities"):
-            items = getattr(base, table)
-            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
-            _strings(writer, f"{table}.ids", list(items))
-            writer.add(f"{table}.by_id", array("I", sorted(range(len(items)), key=list(items).__getitem__)))
         _strings(writer, "facts.ids", ids)
         writer.add("facts.by_id", array("I", order))
-        # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
-        writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
+        del ids, order
         writer.add("lengths", self.lengths)
         _strings(writer, "fields", (encode_json(list(field)) for field in self.labels))
-        _strings(writer, "vocabulary", sorted(self.vocabulary))
-        writer.add("words", "\n".join(sorted(self.words)).encode("utf-8"))
+        self._vocabulary()
         writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
                        "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
-                       "facts": len(ids)})
+                       "facts": len(self.lengths), "length_total": sum(self.lengths),
+                       "length_min": min(self.lengths, default=0)})
 
 
 def _strings(writer: Writer, name: str, items: Iterable[str]) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from cqfacts.cache.postings import Postings, postings_of
+from cqfacts.cache.columns import Postings, postings_of
 from cqfacts.cache.records import DECODERS
 from cqfacts.cache.storage import Damaged, Reader, Strings
 from cqfacts.lazy import record
@@ -353,7 +353,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         return self._read[term]
 
     def lists(self, term: str) -> Postings | None:
-        """The term's postings as arrays in fact order (``cache.postings``), None when no fact has it."""
+        """The term's postings as arrays in fact order (``cache.columns``), None when no fact has it."""
         if self._store.replacement is None:
             try:
                 return self._get(term)

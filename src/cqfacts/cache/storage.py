@@ -88,11 +88,28 @@ class Writer:
 
     def add(self, name: str, data: bytes | array[Any]) -> None:
         """A section: bytes, or an array of integers (written in this machine's byte order)."""
+        self.add_pieces(name, [data.tobytes() if isinstance(data, array) else data],
+                        data.typecode if isinstance(data, array) else None)
+
+    def add_pieces(self, name: str, pieces: Iterable[bytes], typecode: str | None = None) -> None:
+        """A section of bytes made of pieces, written as they come (a section too large to hold at once)."""
         if self.pos % 8:
             self._write(bytes(8 - self.pos % 8))
-        raw = data.tobytes() if isinstance(data, array) else data
-        self.sections[name] = [self.pos, len(raw), *([data.typecode] if isinstance(data, array) else [])]
-        self._write(raw)
+        start = self.pos
+        for piece in pieces:
+            self._write(piece)
+        self.sections[name] = [start, self.pos - start, *([typecode] if typecode else [])]
+
+    def read_back(self, name: str) -> bytes:
+        """A section written before (the file's descriptor reads as well as writes)."""
+        start, length, *_ = self.sections[name]
+        data = bytearray()
+        while len(data) < length:
+            piece = os.pread(self.fd, length - len(data), start + len(data))
+            if not piece:
+                raise OSError(f"the cache being written is {start + len(data):,} bytes, short of its parts")
+            data += piece
+        return bytes(data)
 
     def finish(self, meta: dict[str, Any]) -> None:
         if (self.pos - HEADER_SIZE) % BLOCK:
