@@ -157,3 +157,9 @@ def test_the_command_line_answers_the_same_pruned_through_the_cache(generated, t
         result = run("--facts", str(generated), "search", query, "--json", "--explain", "--limit", str(limit), env=env)
         assert (result.exit_code, result.stderr) == (0, "")
         assert json.loads(result.stdout) == full[:limit], (query, limit)
+
+
+def test_a_cache_gives_the_lengths_sum_and_minimum_the_ranker_would_work_out(generated_bases):
+    _, cached = generated_bases
+    index = cached.search_index
+    assert index.length_figures == (sum(index.lengths), min(index.lengths))
