@@ -24,16 +24,15 @@ How a query is matched (the ideas come from Meilisearch's and Typesense's rankin
 from __future__ import annotations
 
 import gc
-import math
 import weakref
 from collections import Counter, defaultdict
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
-from cqfacts.concepts import SYNONYM, thesaurus_for
+from cqfacts.concepts import thesaurus_for
 from cqfacts.lazy import field, record
-from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with, typo_allowance
+from cqfacts.matching import typo_allowance
 from cqfacts.normalize import is_cjk, number_term, terms
 from cqfacts.query import QueryWord, parse, parse_query
 
@@ -291,8 +290,7 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
             index = index_for(base) if facts is None else build_index(base, facts)
     thesaurus = thesaurus_for(base)
     parsed = parse(query, thesaurus)
-    words = parsed.words
-    if not words:
+    if not parsed.words:
         return []
     position = index.positions
     chosen: _AllFacts | dict[int, Fact]
@@ -305,68 +303,6 @@ def search(base: FactBase, query: str, *, facts: list[Fact] | None = None, limit
             raise ValueError(f"facts not in the index: {', '.join(unknown)}")
         chosen = {position[f.id]: f for f in facts}
         allowed = chosen.keys()
-    # best[n][word] = (quality, typos, occurrences, match): each query word's best match in fact n.
-    best: dict[int, dict[str, tuple[float, int, int, Match]]] = {}
-    matched_in: dict[str, set[int]] = {w.text: set() for w in words}
+    from cqfacts.ranking import rank
 
-    def offer(n: int, word: str, quality: float, typos: int, occurrences: int, match: Match) -> None:
-        matched_in[word].add(n)
-        if allowed is not None and n not in allowed:
-            return
-        known = best.setdefault(n, {}).get(word)
-        if known is None or quality > known[0]:
-            best[n][word] = (quality, typos, occurrences, match)
-
-    known_words = thesaurus.words if thesaurus is not None else frozenset()
-    for word in words:  # inline, not through offer: a common word of a large base matches most facts
-        facts_of = matched_in[word.text]
-        for cand in candidates(index, word, known_words):
-            for n, (code, occurrences) in index.postings[cand.term].items():
-                facts_of.add(n)
-                if allowed is not None and n not in allowed:
-                    continue
-                label, weight, is_alias = index.fields[code]
-                quality = weight * cand.quality
-                known = best.setdefault(n, {}).get(word.text)
-                if known is None or quality > known[0]:
-                    how = ALIAS_HOW if is_alias and cand.how == EXACT else cand.how
-                    best[n][word.text] = (quality, cand.typos, occurrences, Match(word.text, label, how, cand.term))
-    for span in parsed.spans:  # the concepts the query names: their other names, and the concepts below
-        assert thesaurus is not None
-        for how, _name, needs in thesaurus.expanded(span.concept, parsed.chinese):
-            quality = SYNONYM_QUALITY if how == SYNONYM else BROADER_QUALITY
-            for n, (weight, occurrences, label, found) in facts_with(index, needs).items():
-                for word_text in span.words:
-                    offer(n, word_text, weight * quality, 0, occurrences, Match(word_text, label, how, found))
-    weights = {w: _idf(index.size, len(facts_of)) for w, facts_of in matched_in.items()}
-    total_weight = sum(weights.values()) or 1.0
-    needed = math.ceil(len(words) / 2)
-    telling = {w for w, facts_of in matched_in.items() if len(facts_of) <= _COMMON_SHARE * index.size}
-    needed_telling = min(needed, len(telling))
-    average_length = sum(index.lengths) / max(index.size, 1)
-    order = {w.text: i for i, w in enumerate(words)}
-    ranked = []
-    for n, found in best.items():
-        if len(found) < needed or len(telling.intersection(found)) < needed_telling:
-            continue
-        weighted = sum(weights[w] * q for w, (q, *_) in found.items()) / total_weight
-        share = sum(q for q, *_ in found.values()) / len(words)
-        # How much the fact is about the words: BM25's term frequency, saturated and normalised by the
-        # fact's length, so that "Tianmu" finds a fact about Tianmu-1 before one that mentions it in passing.
-        norm = _K1 * (1 - _B + _B * index.lengths[n] / average_length)
-        focus = sum(weights[w] * tf / (tf + norm) for w, (_, _, tf, _) in found.items()) / total_weight
-        score = round(100 * (_SHARES[0] * weighted + _SHARES[1] * share + _SHARES[2] * focus), 1)
-        if score < min_score:
-            continue
-        typos = sum(t for _, t, _, _ in found.values())
-        ranked.append((-score, typos, index.ids[n], n, found))
-    ranked.sort(key=lambda r: r[:3])
-    # Facts are fetched and matches ordered for the results kept only: a base read from a cache reads each
-    # fact from disk, and a common word at 100,000 facts matches tens of thousands.
-    return [Hit(chosen[n], -score, tuple(m for *_, m in sorted(found.values(), key=lambda v: order[v[3].word])))
-            for score, _, _, n, found in (ranked[:limit] if limit else ranked)]
-
-
-def _idf(size: int, df: int) -> float:
-    """BM25's inverse document frequency: a word in every fact weighs almost nothing, never less than zero."""
-    return math.log(1 + (size - df + 0.5) / (df + 0.5))
+    return rank(index, parsed, thesaurus, chosen, allowed, limit, min_score)

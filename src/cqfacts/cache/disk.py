@@ -9,12 +9,14 @@ order in both, so what was already read stays right.
 from __future__ import annotations
 
 import json
+import struct
+import sys
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
+from cqfacts.cache.columns import Postings, postings_of
 from cqfacts.cache.records import DECODERS
 from cqfacts.cache.storage import Damaged, Reader, Strings
 from cqfacts.lazy import record
@@ -164,6 +166,15 @@ class DiskIndex:
         return getattr(self._store.replacement_index, name)
 
     @property
+    def length_figures(self) -> tuple[int, int] | None:
+        """(sum, shortest) of the facts' lengths, when the build recorded them (else the ranker works them out)."""
+        meta = self._store.reader.meta
+        total, shortest = meta.get("length_total"), meta.get("length_min")
+        if self._store.replacement is None and isinstance(total, int) and isinstance(shortest, int):
+            return total, shortest
+        return None
+
+    @property
     def positions(self) -> Mapping[str, int]:
         return self._guarded("positions", lambda: _Positions(self._facts))
 
@@ -176,13 +187,97 @@ class DiskIndex:
         return self._guarded("words", lambda: self._disk_words)
 
     @cached_property
-    def _disk_vocabulary(self) -> Strings:
-        return Strings(self._store.reader, "vocabulary")
+    def _disk_vocabulary(self) -> Sequence[str]:
+        return _Vocabulary(self._store, _Terms(self._store.reader, "vocabulary"))
 
     @cached_property
     def _disk_words(self) -> list[str]:
         blob = self._store.reader.section("words").decode("utf-8")
         return blob.split("\n") if blob else []
+
+
+class _Numbers(Sequence[int]):
+    """An array of integers in the cache file, each read when asked for: a query bisects a few terms of
+    each chunk, so reading every offset of every chunk (megabytes at 100,000 facts) would cost it most."""
+
+    def __init__(self, reader: Reader, name: str):
+        entry = reader.meta["sections"].get(name)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[2] not in ("B", "H", "I", "Q"):
+            raise Damaged(f"part {name!r} is not numbers")
+        self._reader, (self._start, length, typecode) = reader, entry
+        self._size = array(typecode).itemsize
+        self._pair = struct.Struct(f"={2}{typecode}")
+        if length % self._size:
+            raise Damaged(f"part {name!r} is cut short")
+        self._length = length // self._size
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i: Any) -> Any:
+        if i.__class__ is slice:
+            return [self[j] for j in range(*i.indices(self._length))]
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        return int.from_bytes(self._reader.read(self._start + i * self._size, self._size), sys.byteorder)
+
+    def pair(self, i: int) -> tuple[int, int]:
+        """Numbers ``i`` and ``i + 1``, in one read."""
+        if not 0 <= i < self._length - 1:
+            raise IndexError(i)
+        return self._pair.unpack(self._reader.read(self._start + i * self._size, 2 * self._size))
+
+
+class _Terms(Strings):
+    """A ``Strings`` part whose offsets are read as bisection needs them, two at a time."""
+
+    def __init__(self, reader: Reader, name: str):
+        self._reader = reader
+        self._start = reader.where(name)
+        self._numbers = _Numbers(reader, name + ".offsets")
+        self._length = len(self._numbers) - 1
+        self._seen: dict[int, bytes] = {}
+
+    def raw(self, i: int) -> bytes:
+        if i < 0:
+            i += self._length
+        found = self._seen.get(i)
+        if found is None:  # bisections for several terms begin at the same few middles
+            first, last = self._numbers.pair(i)
+            found = self._seen[i] = self._reader.read(self._start + first, last - first)
+        return found
+
+    def find(self, term: str) -> int:
+        """Where a term is (these are sorted, and UTF-8 sorts as the text does), -1 when it is not here."""
+        key, raw = term.encode("utf-8"), self.raw
+        low, high = 0, self._length
+        while low < high:
+            middle = (low + high) // 2
+            if raw(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low if low < self._length and raw(low) == key else -1
+
+
+class _Vocabulary(Sequence[str]):
+    """The index's sorted terms, read as bisection asks; damage found on the way switches to the TOML's."""
+
+    def __init__(self, store: Store, terms: Strings):
+        self._store, self._terms = store, terms
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __getitem__(self, i: Any) -> Any:
+        if self._store.replacement is None:
+            try:
+                return self._terms[i]
+            except IndexError:
+                raise
+            except Exception as exc:
+                self._store.replace(exc)
+        return self._store.replacement_index.vocabulary[i]
 
 
 class _Fields(dict[int, tuple[str, float, bool]]):
@@ -200,15 +295,17 @@ class _Fields(dict[int, tuple[str, float, bool]]):
 
 
 class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
-    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file."""
+    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file; ``lists``
+    gives the same as arrays, which is how the ranker reads them."""
 
     def __init__(self, store: Store, chunks: int):
         self._store, self._chunks, self._starts = store, chunks, store.reader.meta["chunk_starts"]
         self._fields_checked = False
-        self._read: dict[str, dict[int, tuple[int, int]] | None] = {}
-        self._parts: list[tuple[Strings, array[int], list[tuple[int, str, int]]]] = []
+        self._read: dict[str, Postings | None] = {}
+        self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
+        self._parts: list[tuple[_Terms, _Numbers, list[tuple[int, str, int]]]] = []
 
-    def _part(self, chunk: int) -> tuple[Strings, array[int], list[tuple[int, str, int]]]:
+    def _part(self, chunk: int) -> tuple[_Terms, _Numbers, list[tuple[int, str, int]]]:
         if not self._fields_checked:
             self._store.reader.section("fields")
             self._fields_checked = True
@@ -219,48 +316,65 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             for name in ("numbers", "codes", "counts"):
                 start, _, *typecode = reader.meta["sections"][f"postings.{k}.{name}"]
                 arrays.append((start, typecode[0], array(typecode[0]).itemsize))
-            self._parts.append((Strings(reader, f"terms.{k}"), reader.numbers(f"postings.{k}.offsets"), arrays))
+            self._parts.append((_Terms(reader, f"terms.{k}"), _Numbers(reader, f"postings.{k}.offsets"), arrays))
         return self._parts[chunk]
 
-    def _lookup(self, term: str) -> dict[int, tuple[int, int]] | None:
-        found: dict[int, tuple[int, int]] | None = None
+    def _lookup(self, term: str) -> Postings | None:
+        parts: list[tuple[int, array[int], array[int], array[int]]] = []
         reader = self._store.reader
         for chunk in range(self._chunks):
             terms, offsets, arrays = self._part(chunk)
-            i = bisect_left(terms, term)
-            if i == len(terms) or terms[i] != term:
+            i = terms.find(term)
+            if i < 0:
                 continue
-            first, last = offsets[i], offsets[i + 1]
+            first, last = offsets.pair(i)
             if not first < last:
                 raise Damaged(f"the postings of {term!r} are damaged")
             numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
             for values, (start, _, size) in zip((numbers, codes, counts), arrays, strict=True):
                 values.frombytes(reader.read(start + size * first, size * (last - first)))
-            if found is None:
-                found = {}
-            # Fact numbers are stored from the chunk's first fact.
-            found.update(zip(map(self._starts[chunk].__add__, numbers), zip(codes, counts, strict=True),
-                             strict=True))
-        return found
+            parts.append((self._starts[chunk], numbers, codes, counts))
+        if not parts:
+            return None
+        if len(parts) == 1 and parts[0][0] == 0:
+            return Postings(*parts[0][1:])
+        # Fact numbers are stored from the chunk's first fact: made the base's, in one array per column.
+        numbers = array("I")
+        codes, counts = array(parts[0][2].typecode), array(parts[0][3].typecode)
+        for start, chunk_numbers, chunk_codes, chunk_counts in parts:
+            numbers.extend(map(start.__add__, chunk_numbers))
+            for whole, part in ((codes, chunk_codes), (counts, chunk_counts)):
+                whole.extend(part if part.typecode == whole.typecode else iter(part))  # (copied when alike)
+        return Postings(numbers, codes, counts)
 
-    def _get(self, term: str) -> dict[int, tuple[int, int]] | None:
+    def _get(self, term: str) -> Postings | None:
         if term not in self._read:
-            try:
-                self._read[term] = self._lookup(term)
-            except Exception as exc:
-                return self._store.replace(exc) and self._store.replacement_index.postings.get(term)
+            self._read[term] = self._lookup(term)
         return self._read[term]
 
+    def lists(self, term: str) -> Postings | None:
+        """The term's postings as arrays in fact order (``cache.columns``), None when no fact has it."""
+        if self._store.replacement is None:
+            try:
+                return self._get(term)
+            except Exception as exc:
+                self._store.replace(exc)
+        return postings_of(self._store.replacement_index, term)
+
     def __contains__(self, term: object) -> bool:
-        if self._store.replacement is not None:
-            return term in self._store.replacement_index.postings
-        return isinstance(term, str) and self._get(term) is not None
+        return isinstance(term, str) and self.lists(term) is not None
 
     def __getitem__(self, term: str) -> dict[int, tuple[int, int]]:
-        found = self._store.replacement_index.postings.get(term) if self._store.replacement is not None \
-            else self._get(term)
-        if found is None:
+        if self._store.replacement is None:
+            found = self._dicts.get(term)
+            if found is not None:
+                return found
+        lists = self.lists(term)
+        if lists is None:
             raise KeyError(term)
+        if self._store.replacement is not None:
+            return self._store.replacement_index.postings[term]
+        found = self._dicts[term] = lists.as_dict()
         return found
 
     def __iter__(self) -> Iterator[str]:
