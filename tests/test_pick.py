@@ -77,12 +77,6 @@ def ranked(query: str, *filters: str) -> list[str]:
     return [r["id"] for r in run("search", query, "--json", "--limit", "200", *filters).json()]
 
 
-def has_pandoc() -> bool:
-    from cqfacts.citation import STYLE_NAMES
-
-    return "pandoc" in STYLE_NAMES
-
-
 def blocks(text: str) -> list[str]:
     return text.rstrip("\n").split("\n\n")
 
@@ -111,8 +105,6 @@ def test_type_with_a_typo_move_mark_two_cycle_the_style_and_choose(pick):
     ("pandoc", ["--style", "pandoc"]),
 ])
 def test_enter_prints_what_print_names(pick, prints, cite_args):
-    if prints == "pandoc" and not has_pandoc():
-        pytest.skip("cite has no pandoc style yet")
     top = ranked("Tianmu networking")[0]
     done = pick("Tianmu networking", "--print", prints, steps=["enter"])
     assert done.exit_code == 0, done.stderr
@@ -281,8 +273,6 @@ def test_a_long_list_is_capped_and_says_how_many_are_listed(pick, monkeypatch, b
 
 
 def test_pandoc_prints_one_citation_for_the_marked_facts_and_cycles_with_the_styles(pick):
-    if not has_pandoc():
-        pytest.skip("cite has no pandoc style yet")
     from cqfacts.pick.picker import text_styles
 
     assert text_styles()[-1] == "pandoc" and "pandoc" not in text_styles("reference")
