@@ -18,8 +18,8 @@ from typing import Any
 from cqfacts.errors import CqfactsError
 
 NO_TERMINAL = ("pick needs a terminal to draw on, and this process has none ({reason}); run it from a "
-               "terminal (in an editor: its terminal or a shell command that keeps one), or use 'cqfacts search' "
-               "and 'cqfacts cite' in scripts")
+               "terminal (in an editor: its terminal, a shell command that keeps one, in Emacs the README's "
+               "cqfacts-pick), or use 'cqfacts search' and 'cqfacts cite' in scripts")
 
 
 def open_terminal() -> int:
