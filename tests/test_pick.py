@@ -292,3 +292,27 @@ def test_ctrl_n_and_ctrl_p_move_as_down_and_up(pick):
     found = ranked("satellites")
     pick("satellites", steps=["ctrl+n", "ctrl+n", LOOK, "ctrl+p", LOOK])
     assert [s["highlighted"] for s in pick.seen] == [found[2], found[1]]
+
+
+def test_a_resized_terminal_is_laid_out_again_and_the_highlight_stays_on_screen():
+    from cqfacts.loader import load
+    from cqfacts.pick.app import PickApp
+    from cqfacts.pick.picker import Picker
+
+    app = PickApp(Picker(load(None)), "")
+
+    async def go() -> tuple[int, int, int, int]:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            wide = app.results.size.width
+            for _ in range(40):  # far below the bottom row
+                await pilot.press("down")
+            await pilot.resize_terminal(70, 20)
+            await pilot.pause()
+            await pilot.pause()
+            results = app.results
+            return wide, results.size.width, results.size.height, results.highlighted - results.top
+
+    wide, narrow, rows, row = asyncio.run(go())
+    assert narrow < wide and rows < 25  # laid out for the new size
+    assert 0 <= row < rows  # the highlighted fact is on one of the rows shown

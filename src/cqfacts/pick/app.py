@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.widgets import Input
 
 from cqfacts.errors import CqfactsError
@@ -25,6 +26,21 @@ def _copy_to_clipboard(text: str) -> list[str]:
     from cqfacts.clipboard import copy
 
     return copy(text)
+
+
+class SizedOnce(Screen):
+    """A screen laid out once per size: a layout posts the screen a Resize of the size it was just laid out
+    at (it counts as resized from nothing), and Textual lays the whole screen out again for it."""
+
+    laid_out: Size | None = None
+
+    def get_default_screen(self) -> Screen:
+        return SizedOnce(id="_default")
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.laid_out:
+            event.prevent_default()
+        self.laid_out = event.size
 
 
 class PickApp(App[list[str]]):
@@ -68,6 +84,9 @@ class PickApp(App[list[str]]):
         yield StatusLine(id="status")
         yield KeyLine(((self.get_key_display(b), b.description) for b in self.BINDINGS
                        if isinstance(b, Binding) and b.show), id="keys")
+
+    def get_default_screen(self) -> Screen:
+        return SizedOnce(id="_default")
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the screen out once per size. Textual's App keeps each Resize it gets and, when idle, sends the
