@@ -14,6 +14,7 @@ def test_sqlite_export_has_tables_with_full_text_search(tmp_path, base):
     result = run("export", "--format", "sqlite", str(target), "--facts", str(FACTS))
     assert result.exit_code == 0, result.stderr
     assert f"wrote {target}: {len(base.facts)} facts" in result.stderr
+    assert ", 1 source," in result.stderr and "sources" not in result.stderr  # the shipped base has one source
     conn = sqlite3.connect(target)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

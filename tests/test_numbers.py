@@ -31,7 +31,8 @@ def figures(text: str) -> list[tuple[str, int | float, str | None, str | None]]:
     ("2.2 trillion", 2_200_000_000_000), ("149.77 billion", 149_770_000_000), ("500,000", 500_000),
     ("1\u202f000", 1000), ("3.2", 3.2), ("7690亿", 769_000_000_000), ("1.5万亿", 1_500_000_000_000),
     ("5000万", 50_000_000), ("a quarter", 0.25), ("two-thirds", 2 / 3), ("three", 3), ("zero", 0),
-    ("１２", 12),
+    ("１２", 12), ("two point two trillion", 2_200_000_000_000), ("one point five million", 1_500_000),
+    ("three point seven", 3.7), ("twenty point zero five", 20.05),
 ])
 def test_a_number_phrase_has_its_value(text, value):
     assert parse_number(text) == value
@@ -52,7 +53,7 @@ def test_what_is_not_just_a_number_has_no_value(text):
     ("will increase by 3.2 per cent", [("3.2 per cent", 3.2, "percent", None)]),
     ("US$22.25 million and US$360,000", [("US$22.25 million", 22_250_000, "usd", None), ("US$360,000", 360_000, "usd", None)]),
     ("orders exceeded 3,000 units", [("exceeded 3,000 units", 3000, "units", "more-than")]),
-    ("will exceed the 500,000 mark", [("exceed the 500,000 mark", 500_000, "mark", "more-than")]),
+    ("will exceed the 500,000 mark", [("exceed the 500,000", 500_000, None, "more-than")]),
     ("at least 1,000 enterprises", [("at least 1,000 enterprises", 1000, "enterprises", "at-least")]),
     ("up to 40% lower", [("up to 40%", 40, "percent", "up-to")]),
     ("less than 5 per cent", [("less than 5 per cent", 5, "percent", "less-than")]),
@@ -101,6 +102,17 @@ def test_years_dates_locators_and_ordinals_are_not_figures(text, roles):
                                   "version 3.2.1", "over the past year", "thousands of firms", "tens of billions"])
 def test_names_codes_and_vague_amounts_are_not_quantities(text):
     assert [a for a in find_quantities(text) if a.role == "figure"] == []
+
+
+def test_point_and_milestone_words_are_read_as_people_mean_them():
+    # "point" between number words is a decimal point; a number standing for a threshold has no unit.
+    assert figures("exports reached two point two trillion yuan") == [
+        ("two point two trillion yuan", 2_200_000_000_000, "yuan", None)]
+    assert figures("three point seven percent") == [("three point seven percent", 3.7, "percent", None)]
+    assert figures("sales passed the 500,000 mark") == [("500,000", 500_000, None, None)]
+    assert figures("crossed the 1 million milestone") == [("1 million", 1_000_000, None, None)]
+    assert figures("a point of view") == []
+    assert figures("two points") == [("two points", 2, "points", None)]
 
 
 def test_520m_alone_is_not_520_million():

@@ -3,7 +3,7 @@
 Each table says how people write something (scale words, comparators, currencies, units, locators) and what
 the fact base calls it (comparators are ``cqfacts.spec.COMPARATORS``, checked by tests/test_numbers.py).
 ``tokens`` splits text into numbers, words and symbols with their offsets; ``read_words`` reads a number
-written in words ("twenty-two thousand", "a dozen", "half a million", "two-thirds").
+written in words ("twenty-two thousand", "a dozen", "half a million", "two-thirds", "two point two trillion").
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ UNIT_WORDS = {"kilometres": "km", "kilometers": "km", "kilometre": "km", "kilome
                "metres": "m", "meters": "m"}
 # Words after a number that are not its unit.
 NOT_UNITS = _set("""a an and or of in on at to the for from by with as is are was were will be has have had
-than that this these those which who per its their it into over under up down out more less most about""")
+than that this these those which who per its their it into over under up down out more less most about
+mark marks milestone milestones threshold thresholds barrier""")
 LOCATOR_WORDS = _set("""para paras paragraph paragraphs ¶ ¶¶ § §§ p pp page pages section sections chapter
 chapters art article articles no nos item items fig figs figure figures table tables line lines note notes
 footnote footnotes vol volume issue part clause appendix""")
@@ -154,6 +155,10 @@ _NUMERATOR_NEXT = {"hundred", "dozen", *WORD_SCALES, *DENOMINATORS}
 STARTS = frozenset({*BEFORE_PHRASES.by_first, *CURRENCY_BEFORE, *SMALL, *ORDINALS, "a", "an", "half"})
 
 
+def _digit_word(toks: list[Token], k: int) -> bool:
+    return k < len(toks) and toks[k].kind == "word" and SMALL.get(toks[k].low, 10) < 10
+
+
 def read_words(toks: list[Token], j: int) -> Core | None:
     from fractions import Fraction
 
@@ -183,14 +188,22 @@ def read_words(toks: list[Token], j: int) -> Core | None:
             break
         if word in SMALL:
             n = SMALL[word]
-            if last in ("small", "tens") and not (last == "tens" and 0 < n < 10):
+            if last in ("small", "tens", "decimal") and not (last == "tens" and 0 < n < 10):
                 break
             current += n
             last = "tens" if n >= 20 and n % 10 == 0 else "small"
         elif word == "hundred" and last in ("small", "tens"):
             current *= 100
             last = "hundred"
-        elif word in WORD_SCALES and last in ("small", "tens", "hundred", "half"):
+        elif word == "point" and last in ("small", "tens", "hundred") and _digit_word(toks, k + 1):
+            m = k + 1  # "two point two five": the digits after the point, one word each
+            while _digit_word(toks, m):
+                m += 1
+            digits = "".join(str(SMALL[t.low]) for t in toks[k + 1:m])
+            current += Fraction(int(digits), 10 ** len(digits))
+            k, last = m, "decimal"
+            continue
+        elif word in WORD_SCALES and last in ("small", "tens", "hundred", "half", "decimal"):
             power = WORD_SCALES[word]
             total, current, scale = total + current * 10**power, Fraction(0), max(scale, power)
             last = "scale"

@@ -12,6 +12,10 @@ from cqfacts.cli.app import SETTINGS, app
 from cqfacts.cli.options import FactsOption
 from cqfacts.errors import CqfactsError
 
+# What a row of each exported table is, for the line that counts them ("1 source", "140 figures").
+_ROW_NOUNS = {"facts": "fact", "figures": "figure", "entities": "entity", "sources": "source",
+              "fact_entities": "fact-entity link"}
+
 EXPORT_FORMATS = ("sqlite", "ndjson")
 
 
@@ -38,7 +42,10 @@ def export_command(
         if target is None or str(target) == "-":
             raise CqfactsError("export --format sqlite needs a FILE to write, e.g. cqfacts export facts.db")
         counts = write_sqlite(base, target, replace=force)
-        sys.stderr.write(f"cqfacts: wrote {target}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + "\n")
+        from cqfacts.output import plural
+
+        sys.stderr.write(f"cqfacts: wrote {target}: "
+                         + ", ".join(plural(n, _ROW_NOUNS.get(t, t)) for t, n in counts.items()) + "\n")
         return
     if target is None or str(target) == "-":
         from cqfacts.output import writing
@@ -53,4 +60,6 @@ def export_command(
     buffer = io.StringIO()
     count = write_ndjson(base, buffer)
     replace_text(target, buffer.getvalue(), backup=False, overwrite=force)
-    sys.stderr.write(f"cqfacts: wrote {count} facts to {target}\n")
+    from cqfacts.output import plural
+
+    sys.stderr.write(f"cqfacts: wrote {plural(count, 'fact')} to {target}\n")
