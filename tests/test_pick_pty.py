@@ -128,6 +128,25 @@ def test_the_first_screen_fits_the_terminal_and_esc_prints_nothing():
     assert b"\x1b[24;" in term.screen and b"\x1b[25;" not in term.screen
 
 
+def test_a_terminal_that_goes_away_ends_the_picker_even_with_sighup_ignored():
+    # As under nohup, or an editor that ignores SIGHUP for its children: the window closes (the pty's master
+    # side goes), and pick must end rather than read end-of-file from the dead terminal in a loop for ever.
+    ignoring = "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    term = Terminal(argv=[sys.executable, "-c", ignoring, sys.executable, "-m", "cqfacts", "pick", "--print", "id"])
+    term.wait_for("Choose")
+    term.stopped.set()
+    os.close(term.master)
+    deadline = time.monotonic() + 10
+    while not (done := os.waitpid(term.pid, os.WNOHANG))[0]:
+        if time.monotonic() > deadline:
+            os.kill(term.pid, 9)
+            os.waitpid(term.pid, 0)
+            raise AssertionError("cqfacts pick kept running after its terminal went away")
+        time.sleep(0.05)
+    os.close(term.out)
+    assert os.waitstatus_to_exitcode(done[1]) == 129  # 128 + SIGHUP, as a shell reports a hang-up
+
+
 def test_without_a_terminal_it_exits_2_with_one_line():
     env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV}
     env.update(PINNED_ENV)
