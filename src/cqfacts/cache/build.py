@@ -64,19 +64,37 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
     return read_file(file, streams, raw=raw), stamp
 
 
-def _read_tables(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | None] | int:
-    """The first pass: a file of tables read as ``_read_stamped`` reads it; for a file of facts only, the
-    number of its facts (their headers: ``chunks.read_chunk`` reads them)."""
+def _fact_count(file: Path, streams: bool) -> int | None:
+    """The first look: how many facts a file of facts only has (their headers: ``chunks.read_chunk`` reads
+    them); None for a file of tables (or one that cannot be read: the loader says why)."""
     from cqfacts.cache import chunks
     from cqfacts.loader import read_bytes
 
     try:
         headers = chunks.fact_headers(read_bytes(file, streams))
-        if headers is not None:
-            return len(headers)
     except OSError:
-        pass
-    return _read_stamped(file, streams)
+        return None
+    return None if headers is None else len(headers)
+
+
+def _tables(given: Path, files: list[Path], counts: list[int | None], named: bool) -> dict[str, Any] | None:
+    """The files of tables read and merged as ``loader.load`` does, in a process of its own (it is then gone,
+    with all it made): their stamps, sections, the workers' ``chunks.Tables`` and their own facts' chunks.
+    None when they have a problem."""
+    from cqfacts.cache import chunks
+    from cqfacts.loader import load_with_problems
+
+    empty: tuple[Any, freshness.Stamp | None] = (({}, [], []), None)
+    read = [empty if count is not None else _read_stamped(file, named) for file, count in zip(files, counts,
+                                                                                               strict=True)]
+    base, problems = load_with_problems(given, map_files=functools.partial(_given, [found[0] for found in read]))
+    if problems or any(count is None and found[1] is None for count, found in zip(counts, read, strict=True)):
+        return None
+    known = chunks.tables(base)
+    facts = [list(found[0][0].get("facts", {}).values()) for found in read]
+    return {"stamps": [found[1] for found in read], "sections": table_sections(base), "known": known,
+            "chunks": [[chunks.chunk(known.entities, of_file[start:start + CHUNK_FACTS])
+                        for start in range(0, len(of_file), CHUNK_FACTS)] for of_file in facts]}
 
 
 def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool = True) -> FactBase:
@@ -92,12 +110,13 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
     collecting = gc.isenabled()
     gc.disable()  # a build makes millions of objects that all live on: the cyclic GC would only rescan them
     try:
-        with progress, _processes(large and len(files) > 1) as workers:  # forked first, while this is small
+        # Forked first, while this process is small: the workers, and one for the tables.
+        with progress, _processes(large and len(files) > 1) as workers, _processes(large, 1) as tables_worker:
             mapping = workers.map if workers else map
             if read_back:
                 with contextlib.suppress(_Slow):
                     return _streamed(given, files, folder, name, quiet, mapping, progress,
-                                     workers.shutdown if workers else lambda: None)
+                                     workers.shutdown if workers else lambda: None, tables_worker)
                 if workers:
                     workers.shutdown(cancel_futures=True)
                     mapping = map
@@ -109,24 +128,24 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
 
 
 def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
-              progress: _Progress, done: Callable[[], None]) -> FactBase:
+              progress: _Progress, done: Callable[[], None], tables_worker: Any) -> FactBase:
     """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot."""
     from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
-    from cqfacts.loader import load_with_problems
 
     named = files == [given]
-    first = list(progress.counting(mapping(_read_tables, files, [named] * len(files))))
-    empty: tuple[Any, freshness.Stamp | None] = (({}, [], []), None)
-    tables_base, problems = load_with_problems(given, map_files=functools.partial(
-        _given, [empty[0] if isinstance(found, int) else found[0] for found in first]))
-    if problems or any(not isinstance(found, int) and found[1] is None for found in first):
+    counts = list(progress.counting(mapping(_fact_count, files, [named] * len(files))))
+    if tables_worker is not None:
+        tables = tables_worker.submit(_tables, given, files, counts, named).result()
+        tables_worker.shutdown()
+    else:
+        tables = _tables(given, files, counts, named)
+    if tables is None:
         raise _Slow
-    stamps = [None if isinstance(found, int) else found[1] for found in first]
+    stamps, known = tables["stamps"], tables["known"]
     # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order.
-    counts = [-(-found // CHUNK_FACTS) if isinstance(found, int) else 0 for found in first]
-    tasks = [(file, k) for file, count in zip(files, counts, strict=True) for k in range(count)]
-    known = chunks.tables(tables_base)
+    pieces = [0 if count is None else -(-count // CHUNK_FACTS) for count in counts]
+    tasks = [(file, k) for file, count in zip(files, pieces, strict=True) for k in range(count)]
     read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
                         [CHUNK_FACTS] * len(tasks), [known] * len(tasks)))
     progress.indexing(len(tasks))
@@ -136,16 +155,15 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
-            sections.tables(tables_base)
-            table_facts = [[] if isinstance(found, int) else list(found[0][0]["facts"].values()) for found in first]
-            del tables_base, first  # what is left of the tables: ``known``
-            for n, facts in enumerate(table_facts):
-                for start in range(0, len(facts), CHUNK_FACTS):  # a file of tables: its facts indexed here
-                    sections.chunk(chunks.chunk(known.entities, facts[start:start + CHUNK_FACTS]))
-                for _ in range(counts[n]):
+            for section in tables.pop("sections"):
+                sections.writer.add(*section)
+            for n, of_tables in enumerate(tables.pop("chunks")):
+                for part in of_tables:  # a file of tables: its facts, indexed with the tables
+                    sections.chunk(part)
+                for _ in range(pieces[n]):
                     got = next(read)
-                    # each chunk cut from the same bytes, which hold as many chunks as the first pass saw
-                    if got is None or got[1] != counts[n] or stamps[n] not in (None, got[0]):
+                    # each chunk cut from the same bytes, which hold as many chunks as the first look saw
+                    if got is None or got[1] != pieces[n] or stamps[n] not in (None, got[0]):
                         raise _Slow
                     stamps[n] = got[0]
                     sections.chunk(got[2])
@@ -197,7 +215,8 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
-            sections.tables(base)
+            for section in table_sections(base):
+                sections.writer.add(*section)
             for start in range(0, len(facts), CHUNK_FACTS):
                 sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS]))
             sections.finish(stamps, stamped)
@@ -294,18 +313,6 @@ class _Sections:
         offsets.frombytes(self.writer.read_back(f"terms.{k}.offsets"))
         return map(blob.__getitem__, map(slice, offsets, offsets[1:]))
 
-    def tables(self, base: FactBase) -> None:
-        """The base's sources, entities and terms table."""
-        writer = self.writer
-        for table in ("sources", "entities"):
-            items = getattr(base, table)
-            ids = list(items)
-            _add(writer, f"{table}.records", groups([encode(item) for item in items.values()]))
-            _strings(writer, f"{table}.ids", ids)
-            writer.add(f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__)))
-        # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
-        writer.add("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8"))
-
     def finish(self, stamps: list[freshness.Stamp], stamped: int) -> None:
         """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice."""
         writer = self.writer
@@ -328,6 +335,21 @@ class _Sections:
                        "length_min": min(self.lengths, default=0)})
 
 
+def table_sections(base: FactBase) -> list[tuple[str, bytes | array[int]]]:
+    """The sections of the base's sources, entities and terms table."""
+    sections: list[tuple[str, bytes | array[int]]] = []
+    for table in ("sources", "entities"):
+        items = getattr(base, table)
+        ids = list(items)
+        for name, part in ((f"{table}.records", groups([encode(item) for item in items.values()])),
+                           (f"{table}.ids", strings(ids))):
+            sections += [(name, part[0]), (name + ".offsets", part[1])]
+        sections.append((f"{table}.by_id", array("I", sorted(range(len(ids)), key=ids.__getitem__))))
+    # The terms table is small (a curator's vocabulary): one JSON array of its records, read whole.
+    sections.append(("terms.table", encode_json([encode(term) for term in base.terms.values()]).encode("utf-8")))
+    return sections
+
+
 def _strings(writer: Writer, name: str, items: Iterable[str]) -> None:
     _add(writer, name, strings(items))
 
@@ -340,8 +362,9 @@ def _add(writer: Writer, name: str, part: tuple[bytes, array[int]]) -> None:
 
 
 @contextlib.contextmanager
-def _processes(wanted: bool) -> Iterator[Any]:
-    """A pool of worker processes that inherit this one (fork), or None: small builds, or no fork here."""
+def _processes(wanted: bool, most: int = 4) -> Iterator[Any]:
+    """A pool of (at most ``most``) worker processes that inherit this one (fork), or None: small builds, or no
+    fork here."""
     import multiprocessing
 
     if not wanted or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -349,7 +372,7 @@ def _processes(wanted: bool) -> Iterator[Any]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4),
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, most),
                              mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 
