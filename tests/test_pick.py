@@ -77,12 +77,6 @@ def ranked(query: str, *filters: str) -> list[str]:
     return [r["id"] for r in run("search", query, "--json", "--limit", "200", *filters).json()]
 
 
-def has_pandoc() -> bool:
-    from cqfacts.citation import STYLE_NAMES
-
-    return "pandoc" in STYLE_NAMES
-
-
 def blocks(text: str) -> list[str]:
     return text.rstrip("\n").split("\n\n")
 
@@ -111,8 +105,6 @@ def test_type_with_a_typo_move_mark_two_cycle_the_style_and_choose(pick):
     ("pandoc", ["--style", "pandoc"]),
 ])
 def test_enter_prints_what_print_names(pick, prints, cite_args):
-    if prints == "pandoc" and not has_pandoc():
-        pytest.skip("cite has no pandoc style yet")
     top = ranked("Tianmu networking")[0]
     done = pick("Tianmu networking", "--print", prints, steps=["enter"])
     assert done.exit_code == 0, done.stderr
@@ -281,8 +273,6 @@ def test_a_long_list_is_capped_and_says_how_many_are_listed(pick, monkeypatch, b
 
 
 def test_pandoc_prints_one_citation_for_the_marked_facts_and_cycles_with_the_styles(pick):
-    if not has_pandoc():
-        pytest.skip("cite has no pandoc style yet")
     from cqfacts.pick.picker import text_styles
 
     assert text_styles()[-1] == "pandoc" and "pandoc" not in text_styles("reference")
@@ -302,3 +292,27 @@ def test_ctrl_n_and_ctrl_p_move_as_down_and_up(pick):
     found = ranked("satellites")
     pick("satellites", steps=["ctrl+n", "ctrl+n", LOOK, "ctrl+p", LOOK])
     assert [s["highlighted"] for s in pick.seen] == [found[2], found[1]]
+
+
+def test_a_resized_terminal_is_laid_out_again_and_the_highlight_stays_on_screen():
+    from cqfacts.loader import load
+    from cqfacts.pick.app import PickApp
+    from cqfacts.pick.picker import Picker
+
+    app = PickApp(Picker(load(None)), "")
+
+    async def go() -> tuple[int, int, int, int]:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            wide = app.results.size.width
+            for _ in range(40):  # far below the bottom row
+                await pilot.press("down")
+            await pilot.resize_terminal(70, 20)
+            await pilot.pause()
+            await pilot.pause()
+            results = app.results
+            return wide, results.size.width, results.size.height, results.highlighted - results.top
+
+    wide, narrow, rows, row = asyncio.run(go())
+    assert narrow < wide and rows < 25  # laid out for the new size
+    assert 0 <= row < rows  # the highlighted fact is on one of the rows shown

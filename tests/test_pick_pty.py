@@ -102,7 +102,7 @@ class Terminal:
 
 def test_type_a_query_mark_two_and_read_the_citations_from_the_pipe():
     found = [r["id"] for r in run("search", "tianmo", "--json").json()]
-    term = Terminal("pick", "--print", "pandoc" if _has_pandoc() else "in-text")
+    term = Terminal("pick", "--print", "pandoc")
     term.wait_for("Choose")  # the footer: the app is up and reads keys
     term.send(b"tianmo")
     term.wait_for(found[0])  # re-ranked: the preview shows the best fact's id
@@ -110,8 +110,7 @@ def test_type_a_query_mark_two_and_read_the_citations_from_the_pipe():
     term.send(TAB)
     term.send(ENTER, settle=0)
     code, printed = term.finish()
-    style = ["--style", "pandoc"] if _has_pandoc() else []
-    one_a_line = run("cite", *found[:2], *style, "--in-text").stdout
+    one_a_line = run("cite", *found[:2], "--style", "pandoc", "--in-text").stdout
     assert code == 0
     # Nothing but the citations reached the pipe that stdout and stderr share: no escape sequence.
     assert printed.rstrip("\n").split("\n\n") == one_a_line.rstrip("\n").split("\n")
@@ -127,6 +126,25 @@ def test_the_first_screen_fits_the_terminal_and_esc_prints_nothing():
     assert (code, printed) == (1, "")
     # Drawn at the terminal's width, not at $COLUMNS (120): the footer's last key sits within 90 columns.
     assert b"\x1b[24;" in term.screen and b"\x1b[25;" not in term.screen
+
+
+def test_a_terminal_that_goes_away_ends_the_picker_even_with_sighup_ignored():
+    # As under nohup, or an editor that ignores SIGHUP for its children: the window closes (the pty's master
+    # side goes), and pick must end rather than read end-of-file from the dead terminal in a loop for ever.
+    ignoring = "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    term = Terminal(argv=[sys.executable, "-c", ignoring, sys.executable, "-m", "cqfacts", "pick", "--print", "id"])
+    term.wait_for("Choose")
+    term.stopped.set()
+    os.close(term.master)
+    deadline = time.monotonic() + 10
+    while not (done := os.waitpid(term.pid, os.WNOHANG))[0]:
+        if time.monotonic() > deadline:
+            os.kill(term.pid, 9)
+            os.waitpid(term.pid, 0)
+            raise AssertionError("cqfacts pick kept running after its terminal went away")
+        time.sleep(0.05)
+    os.close(term.out)
+    assert os.waitstatus_to_exitcode(done[1]) == 129  # 128 + SIGHUP, as a shell reports a hang-up
 
 
 def test_without_a_terminal_it_exits_2_with_one_line():
@@ -167,9 +185,3 @@ def test_the_shell_binding_inserts_the_chosen_citation_at_the_cursor(shell):
     term.wait_for(f"picked:{top}\r\n")
     term.send(b"exit\r", settle=0)
     assert term.finish()[0] == 0
-
-
-def _has_pandoc() -> bool:
-    from cqfacts.citation import STYLE_NAMES
-
-    return "pandoc" in STYLE_NAMES

@@ -4,24 +4,43 @@ library's (cqfacts.search, cqfacts.citation, cqfacts.clipboard)."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, OptionList
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widgets import Input
 
 from cqfacts.errors import CqfactsError
 from cqfacts.pick.picker import Picker
-from cqfacts.pick.widgets import Preview, ResultList, StatusLine
+from cqfacts.pick.widgets import KeyLine, Preview, QueryLine, ResultList, StatusLine
 
 
 def _copy_to_clipboard(text: str) -> list[str]:
     from cqfacts.clipboard import copy
 
     return copy(text)
+
+
+class SizedOnce(Screen):
+    """A screen laid out once per size: a layout posts the screen a Resize of the size it was just laid out
+    at (it counts as resized from nothing), and Textual lays the whole screen out again for it."""
+
+    laid_out: Size | None = None
+
+    def get_default_screen(self) -> Screen:
+        return SizedOnce(id="_default")
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.laid_out:
+            event.prevent_default()
+        self.laid_out = event.size
 
 
 class PickApp(App[list[str]]):
@@ -45,6 +64,8 @@ class PickApp(App[list[str]]):
                  copy: Callable[[str], list[str]] = _copy_to_clipboard):
         self.picker, self.initial_query, self.copy_text = picker, query, copy
         self.cancelled = False
+        self.sized: Size | None = None  # the last terminal size handled (on_resize)
+        self.previewed: tuple[str | None, str, str] | None = None  # the fact, style and --print on show
         saved = os.environ.get("NO_COLOR")
         if color is False:  # --no-color: Textual reads NO_COLOR when the app is made
             os.environ["NO_COLOR"] = "1"
@@ -55,17 +76,37 @@ class PickApp(App[list[str]]):
                 del os.environ["NO_COLOR"]
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self.initial_query, placeholder="Search facts: words, names, numbers, 中文",
+        yield QueryLine(value=self.initial_query, placeholder="Search facts: words, names, numbers, 中文",
                     id="query", select_on_focus=False)
         with Horizontal(id="main"):
             yield ResultList(id="results")
             yield Preview(id="preview")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyLine(((self.get_key_display(b), b.description) for b in self.BINDINGS
+                       if isinstance(b, Binding) and b.show), id="keys")
+
+    def get_default_screen(self) -> Screen:
+        return SizedOnce(id="_default")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the screen out once per size. Textual's App keeps each Resize it gets and, when idle, sends the
+        last one on to the screen, which lays out and draws everything again even when the size is the one
+        already laid out; at start the driver repeats the size the app was made with, and that cost three
+        more full frames before the first screen was complete. A size already handled goes no further."""
+        if event.size == self.sized:
+            event.prevent_default()
+        self.sized = event.size
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
         self.rank(self.initial_query)
+        self.call_after_refresh(self.after_first_screen)
+
+    def after_first_screen(self) -> None:
+        self.picker.prepare()  # the search index, before the first key asks for it
+        # What start-up made (modules, widgets, styles, the fact base, its index) lives as long as the app:
+        # spare the collector scanning it on every full collection, a pause of 50-100 ms while typing.
+        gc.freeze()
 
     @property
     def results(self) -> ResultList:
@@ -76,9 +117,7 @@ class PickApp(App[list[str]]):
         ranking = self.picker.rank(query)
         self.results.show(ranking.facts)
         self.ranking = ranking
-        self.show_status()
-        if not ranking.facts:
-            self.show_preview()
+        self.show_status()  # the preview follows the highlight (on_result_list_highlighted)
 
     def show_status(self) -> None:
         r, p = self.ranking, self.picker
@@ -87,6 +126,10 @@ class PickApp(App[list[str]]):
 
     def show_preview(self) -> None:
         fact, p = self.results.current, self.picker
+        shown = (fact.id if fact else None, p.style, p.prints)
+        if shown == self.previewed:
+            return  # already on show: typing on often keeps the best fact, and redrawing it costs a frame
+        self.previewed = shown
         if fact is None:
             self.query_one(Preview).show(p.base, None)
             return
@@ -101,7 +144,7 @@ class PickApp(App[list[str]]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.rank(event.value)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_result_list_highlighted(self, event: ResultList.Highlighted) -> None:
         self.show_preview()
 
     def action_move(self, step: int) -> None:

@@ -61,7 +61,6 @@ class Picker:
     def __init__(self, base: FactBase, pool: list[Fact] | None = None, style: str | None = None,
                  prints: str = DEFAULT_PRINT):
         from cqfacts.citation import DEFAULT_STYLE
-        from cqfacts.search import index_for
 
         self.styles = text_styles(check_print(prints))
         if prints == "pandoc":
@@ -78,7 +77,14 @@ class Picker:
         self.base, self.pool, self.style, self.prints = base, pool, style, prints
         self.size = len(base.facts) if pool is None else len(pool)
         self._unranked: list[Fact] | None = None
-        index_for(base)  # filtered or not, words weigh by their rarity in the whole base, as in `search`
+
+    def prepare(self) -> None:
+        """Build what ranking a query needs, once: the app's first screen (an empty query line lists the
+        facts unranked) is drawn before this. Filtered or not, words weigh by their rarity in the whole
+        base, as in `search`: its index, not the filtered facts' alone."""
+        from cqfacts.search import index_for
+
+        index_for(self.base)
 
     def rank(self, query: str) -> Ranking:
         """The facts for a query line, best first; an empty line lists every fact the filters leave."""
@@ -90,6 +96,7 @@ class Picker:
                 self._unranked = (self.pool[:SHOWN] if self.pool is not None
                                   else [facts[i] for i in islice(facts, SHOWN)])
             return Ranking(query, self._unranked, self.size)
+        self.prepare()
         hits = search(self.base, query, facts=self.pool, limit=SHOWN)
         return Ranking(query, [h.fact for h in hits], self.size)
 

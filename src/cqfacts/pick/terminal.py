@@ -10,16 +10,20 @@ all are put back before the answer is printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cqfacts.errors import CqfactsError
 
+# The exit status when the terminal goes away under the picker (128 + SIGHUP, as a shell reports it).
+EXIT_HANGUP = 129
+
 NO_TERMINAL = ("pick needs a terminal to draw on, and this process has none ({reason}); run it from a "
-               "terminal (in an editor: its terminal or a shell command that keeps one), or use 'cqfacts search' "
-               "and 'cqfacts cite' in scripts")
+               "terminal (in an editor: its terminal, a shell command that keeps one, in Emacs the README's "
+               "cqfacts-pick), or use 'cqfacts search' and 'cqfacts cite' in scripts")
 
 
 def open_terminal() -> int:
@@ -50,7 +54,8 @@ def run_app(build: Callable[[], Any]) -> Any:
         for fd in saved:
             os.dup2(tty, fd)
         app = build()
-        app.run()
+        with _exit_on_hangup(tty):
+            app.run()
         return app
     finally:
         for fd, copy in saved.items():
@@ -58,3 +63,30 @@ def run_app(build: Callable[[], Any]) -> Any:
             os.close(copy)
         os.close(tty)
         os.environ.update(size)
+
+
+@contextlib.contextmanager
+def _exit_on_hangup(tty: int) -> Iterator[None]:
+    """End the process when its terminal hangs up (the window closed, the ssh session dropped) although SIGHUP
+    was ignored (nohup, an editor that ignores it for its children): Textual's input thread would otherwise
+    read end-of-file from the dead terminal in a loop, at full speed, for ever."""
+    import select
+    import threading
+
+    done = threading.Event()
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(tty, select.POLLHUP)  # hang-ups and errors are reported whatever the mask
+        while not done.is_set():
+            if any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, events in poller.poll(200)):
+                # As SIGHUP's default action ends a process: at once. A clean exit would wait for ever on
+                # Textual's output thread, which died writing to the dead terminal; there is no one to tell.
+                os._exit(EXIT_HANGUP)
+
+    watcher = threading.Thread(target=watch, name="cqfacts-pick-hangup", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
