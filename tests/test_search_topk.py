@@ -88,6 +88,7 @@ def assert_pruned_is_full(base, full_base, query, **options):
     full = ranked(search(full_base, query, limit=None, **options))
     for limit in LIMITS:
         assert ranked(search(base, query, limit=limit, **options)) == full[:limit], (query, limit, options)
+    assert ranked(search(base, query, limit=0, **options)) == full  # 0, as None, ranks everything
     return full
 
 

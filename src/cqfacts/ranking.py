@@ -247,7 +247,7 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
     """The hits of a parsed query, best first: the first ``limit`` of the full ranking (all with None)."""
     matched = _Matched(index, parsed, thesaurus)
     eligible = matched.eligible(allowed)
-    if limit is None or len(eligible) <= max(_FEW, limit):
+    if not limit or len(eligible) <= max(_FEW, limit):  # (0 ranks everything, as None does)
         ranked = matched.scored(set(eligible), min_score)
     else:
         ranked = []
