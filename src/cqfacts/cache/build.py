@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cqfacts.cache import freshness, place
+from cqfacts.cache.progress import Progress
 from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import Writer, groups, narrowest, strings
 from cqfacts.model import FactBase
@@ -106,7 +107,7 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
 
     files = _files_of(given)
     large = sum(f.stat().st_size for f in files) >= PARALLEL_BYTES
-    progress = _Progress(large and not quiet and isatty(sys.stderr), len(files))
+    progress = Progress(large and not quiet and isatty(sys.stderr), len(files))
     collecting = gc.isenabled()
     gc.disable()  # a build makes millions of objects that all live on: the cyclic GC would only rescan them
     try:
@@ -128,7 +129,7 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
 
 
 def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
-              progress: _Progress, done: Callable[[], None], tables_worker: Any) -> FactBase:
+              progress: Progress, done: Callable[[], None], tables_worker: Any) -> FactBase:
     """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot."""
     from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
@@ -188,7 +189,7 @@ def _given(results: list[Any], _read: Any, _files: list[Path], _named: list[bool
 
 
 def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, mapping: Callable[..., Any],
-           progress: _Progress) -> FactBase:
+           progress: Progress) -> FactBase:
     """The slow way: the whole base read as ``loader.load`` reads it, indexed and written from memory."""
     from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
@@ -390,43 +391,3 @@ def _notice(message: str, quiet: bool) -> None:
         from cqfacts.output import notice
 
         notice(message)
-
-
-class _Progress:
-    """A Rich progress bar on stderr while a large base is read and indexed; nothing when not enabled."""
-
-    def __init__(self, enabled: bool, files: int):
-        self.enabled, self.files = enabled, files
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            from cqfacts.output import console
-
-            self._bar = Progress(TextColumn("cqfacts: {task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=console(stderr=True), transient=True)
-            self._bar.__enter__()
-            self._task = self._bar.add_task(f"reading {self.files} files", total=self.files)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
-
-    def counting(self, results: Iterable[Any]) -> Iterator[Any]:
-        """``results``, advancing the bar as each file is read."""
-        for result in results:
-            if self._bar is not None:
-                self._bar.advance(self._task)
-            yield result
-
-    def indexing(self, facts: int) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, description="indexing facts", completed=0, total=facts)
-
-    def indexed(self, facts: int) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task, facts)
