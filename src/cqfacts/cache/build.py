@@ -149,7 +149,7 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     tasks = [(file, k) for file, count in zip(files, pieces, strict=True) for k in range(count)]
     read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
                         [CHUNK_FACTS] * len(tasks), [known] * len(tasks)))
-    progress.indexing(len(tasks))
+    progress.indexing(sum(count or 0 for count in counts))
     folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
     if isinstance(folder_fd, FactBase):
         return folder_fd
@@ -161,14 +161,14 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
             for n, of_tables in enumerate(tables.pop("chunks")):
                 for part in of_tables:  # a file of tables: its facts, indexed with the tables
                     sections.chunk(part)
-                for _ in range(pieces[n]):
+                for k in range(pieces[n]):
                     got = next(read)
                     # each chunk cut from the same bytes, which hold as many chunks as the first look saw
                     if got is None or got[1] != pieces[n] or stamps[n] not in (None, got[0]):
                         raise _Slow
                     stamps[n] = got[0]
                     sections.chunk(got[2])
-                    progress.indexed(1)
+                    progress.indexed(min(CHUNK_FACTS, (counts[n] or 0) - k * CHUNK_FACTS))
             done()  # the workers' memory back before the ids are sorted
             sections.finish(stamps, time.time_ns())
     except (OSError, place.Untrusted) as exc:
@@ -212,7 +212,7 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
     if isinstance(folder_fd, FactBase):
         return folder_fd
     facts = list(base.facts.values())
-    progress.indexing(1)
+    progress.indexing(len(facts))
     try:
         with place.replacing(folder, folder_fd, name) as fd:
             sections = _Sections(fd)
@@ -220,6 +220,7 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
                 sections.writer.add(*section)
             for start in range(0, len(facts), CHUNK_FACTS):
                 sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS]))
+                progress.indexed(len(facts[start:start + CHUNK_FACTS]))
             sections.finish(stamps, stamped)
     except (OSError, place.Untrusted, _Slow) as exc:
         os.close(folder_fd)
