@@ -340,7 +340,9 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             return Postings(*parts[0][1:])
         # Fact numbers are stored from the chunk's first fact: made the base's, in one array per column.
         numbers = array("I")
-        codes, counts = array(parts[0][2].typecode), array(parts[0][3].typecode)
+        # Each chunk's columns are as narrow as its own values allow: the base's are as wide as the widest.
+        codes, counts = (array(max((part[column] for part in parts), key=lambda a: a.itemsize).typecode)
+                         for column in (2, 3))
         for start, chunk_numbers, chunk_codes, chunk_counts in parts:
             numbers.extend(map(start.__add__, chunk_numbers))
             for whole, part in ((codes, chunk_codes), (counts, chunk_counts)):
