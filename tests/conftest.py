@@ -144,7 +144,7 @@ def needs_source() -> Any:
 # The deadline is a hang guard per example, not a timing assertion: a hang or a quadratic blow-up trips it.
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("ci", max_examples=40, deadline=10_000, print_blob=True,
+settings.register_profile("ci", max_examples=25, deadline=10_000, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=2_000, deadline=10_000, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
