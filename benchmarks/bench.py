@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import QUERIES, generate
@@ -41,29 +42,28 @@ def cqfacts_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cqfacts"]
 
 
-def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
-    """Run once; wall time, max RSS of that child in MB, exit code, stderr."""
+def _run(argv: list[str], env: dict[str, str]) -> tuple[float, Any, int, str]:
+    """Run once, stdout discarded; wall time, the child's resource usage (wait4), exit code, stderr."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     err = proc.stderr.read() if proc.stderr else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.stderr:
         proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024, proc.returncode, err.decode("utf-8", "replace")
+    return wall, usage, os.waitstatus_to_exitcode(status), err.decode("utf-8", "replace")
+
+
+def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
+    """Run once; wall time, max RSS of that child in MB, exit code, stderr."""
+    wall, usage, code, err = _run(argv, env)
+    return wall, usage.ru_maxrss / 1024, code, err
 
 
 def run_cpu(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
     """Run once; wall time, CPU time of that child (user + system), exit code, stderr."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    err = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if proc.stderr:
-        proc.stderr.close()
-    return wall, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), err.decode("utf-8", "replace")
+    wall, usage, code, err = _run(argv, env)
+    return wall, usage.ru_utime + usage.ru_stime, code, err
 
 
 def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
