@@ -3,15 +3,17 @@
 A term's postings are entries [offsets[i], offsets[i + 1]) of three arrays: the fact's number within the
 chunk, the field code (the chunk's own: the build renumbers them for the whole base), the count; each array
 as narrow as the chunk's largest value allows. ``Flat`` files a chunk's facts as ``search.build_index``
-does (the same rules, the same postings) but keeps them as four flat arrays, sorted by term once at the end:
-a tenth of the memory of a dict per term and a tuple per posting, at the same speed.
+does (the same rules, the same postings) but keeps each term's postings as one flat list of numbers (fact,
+code, count, fact, code, count...), filled in fact order: no dict or tuple per posting, and the terms need
+only be sorted at the end, their postings already grouped.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections import Counter
-from itertools import accumulate, repeat
+from collections import Counter, defaultdict, deque
+from itertools import accumulate, chain, repeat
+from operator import floordiv
 from typing import Any
 
 from cqfacts.cache.storage import narrowest, strings
@@ -19,36 +21,27 @@ from cqfacts.search import Builder
 
 
 class Flat(Builder):
-    """A ``search.Builder`` that keeps each posting as an entry of four flat arrays, in fact order."""
+    """A ``search.Builder`` that keeps each term's postings as one flat list: fact number, field code, count."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[str] = []  # each posting's term; its fact number, field code and count beside
-        self._same: dict[str, str] = {}  # one string object per term (each text's terms are new ones)
-        self.numbers = array("I")
-        self.in_field = array("I")
-        self.occurrences = array("I")
+        self.by_term: defaultdict[str, list[int]] = defaultdict(list)
 
     def store(self, number: int, best: dict[str, int], counts: Counter[str]) -> None:
-        self.entries += map(self._same.setdefault, best, best)
-        self.numbers.extend(repeat(number, len(best)))
-        self.in_field.extend(best.values())
-        self.occurrences.extend(counts.values())
+        # Each term's list extended by (number, code, count), all in C: no Python step per posting.
+        deque(map(list.extend, map(self.by_term.__getitem__, best), zip(repeat(number), best.values(),
+                                                                        counts.values())), 0)
 
 
 def chunk_postings(flat: Flat) -> dict[str, Any]:
     """The sections of one chunk's postings (``terms`` and ``postings.*``), and its sorted vocabulary."""
-    per_term = Counter(flat.entries)
-    vocabulary = sorted(per_term)
-    rank = {term: i for i, term in enumerate(vocabulary)}
-    ranks = array("I", map(rank.__getitem__, flat.entries))
-    order = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: a term's facts stay in fact order
+    by_term = flat.by_term
+    vocabulary = sorted(by_term)
+    lists = list(map(by_term.__getitem__, vocabulary))
     offsets = array("I", [0])
-    offsets.extend(accumulate(map(per_term.__getitem__, vocabulary)))
-
-    def in_order(values: array[int]) -> array[int]:
-        return array("I", map(values.__getitem__, order))
-
-    return {"terms": strings(vocabulary), "postings.numbers": narrowest(in_order(flat.numbers)),
-            "postings.codes": in_order(flat.in_field), "postings.counts": narrowest(in_order(flat.occurrences)),
+    offsets.extend(map(floordiv, accumulate(map(len, lists)), repeat(3)))
+    flat_all = list(chain.from_iterable(lists))
+    del lists
+    return {"terms": strings(vocabulary), "postings.numbers": narrowest(array("I", flat_all[0::3])),
+            "postings.codes": array("I", flat_all[1::3]), "postings.counts": narrowest(array("I", flat_all[2::3])),
             "postings.offsets": narrowest(offsets), "vocabulary": vocabulary}
