@@ -19,7 +19,7 @@ from cqfacts.lazy import Pattern
 from cqfacts.numbers import SCALES, number_term
 
 __all__ = ["SCALES", "cjk_grams", "fold", "has_han", "is_cjk", "lemma", "number_term", "simplified", "stem", "terms",
-           "token_spans", "tokens", "word_spans"]
+           "terms_of", "token_spans", "tokens", "word_spans"]
 
 # Curly and typographic quotes, primes and dashes people paste from documents and web pages.
 _STRAIGHTEN = str.maketrans({
@@ -106,10 +106,16 @@ _LOOKALIKES = {c: r for c, r in ((chr(k), v) for k, v in _STRAIGHTEN.items())
 
 def _plain(text: str) -> str | None:
     """Text with its typographic look-alikes made ASCII, when that leaves it ASCII; else None."""
+    text = _straightened(text)
+    return text if text.isascii() else None
+
+
+def _straightened(text: str) -> str:
+    """Text with its typographic look-alikes made ASCII."""
     for char, replacement in _LOOKALIKES.items():
         if char in text:
             text = text.replace(char, replacement)
-    return text if text.isascii() else None
+    return text
 
 
 def _maybe_grouped(text: str) -> bool:
@@ -190,6 +196,59 @@ def terms(text: str) -> list[str]:
         out = _unicode_terms(folded)
     if "-" in folded:
         out.extend(compound.replace("-", "") for compound in _COMPOUND_RE.findall(folded))
+    return out
+
+
+# ``terms_of``: many texts folded and split together, joined by a character no term or compound holds (and
+# that folding leaves alone); the expressions are those of ``terms`` for folded ASCII (lower-case letters),
+# each with the separator as a match of its own, which then splits their matches text by text.
+_SEPARATOR = "\x00"
+_ASCII_TERMS_OF_RE = Pattern(r"\x00|[a-z]+|[0-9]+(?:(?:\+[0-9]+)+|\.[0-9]+)?")
+_COMPOUNDS_OF_RE = Pattern(r"\x00|[a-z0-9]+(?:-[a-z0-9]+)+")
+# _DIGIT_GROUP_RE for ASCII: starting with its character set, which the engine seeks fast.
+_ASCII_DIGIT_GROUP_RE = Pattern(r"[,'](?<=[0-9][,'])(?=[0-9]{3}(?![0-9]))")
+
+
+def terms_of(texts: list[str]) -> list[list[str]]:
+    """``[terms(text) for text in texts]``, faster for many texts (a build indexes millions): those that fold as
+    ASCII (nearly all English text) are folded and split all together, each step one pass over them all."""
+    joined = _SEPARATOR.join(texts)
+    if not texts or joined.count(_SEPARATOR) != len(texts) - 1:  # none, or a text holds the separator itself
+        return [terms(text) for text in texts]
+    if joined.isascii():
+        return _ascii_terms_of(joined)
+    # Text that is not ASCII is straightened (as ``fold`` does: ASCII text keeps its backquotes), all at once;
+    # what is still not ASCII is split one by one, the rest together.
+    plains = list(texts)
+    others = [i for i, text in enumerate(texts) if not text.isascii()]
+    for i, plain in zip(others, _straightened(_SEPARATOR.join(texts[i] for i in others)).split(_SEPARATOR),
+                        strict=True):
+        plains[i] = plain
+    together = [i for i, plain in enumerate(plains) if plain.isascii()]
+    out = [[] if plain.isascii() else terms(text) for text, plain in zip(texts, plains, strict=True)]
+    if together:
+        for i, found in zip(together, _ascii_terms_of(_SEPARATOR.join(plains[i] for i in together)), strict=True):
+            out[i] = found
+    return out
+
+
+def _ascii_terms_of(plain: str) -> list[list[str]]:
+    """The terms of each of the texts joined in ``plain`` (ASCII, joined by ``_SEPARATOR``), as ``terms`` finds them."""
+    folded = plain.casefold()
+    if _maybe_grouped(folded):
+        folded = _ASCII_DIGIT_GROUP_RE.sub("", folded)
+    found = _ASCII_TERMS_OF_RE.findall(folded)
+    if "." in folded:
+        found = [_number(term) if "." in term else term for term in found]
+    if "s" in found:
+        found = [term for term in found if term != "s"]
+    out = [part.split() for part in " ".join(found).split(_SEPARATOR)]
+    if "-" in folded:
+        parts = folded.split(_SEPARATOR)
+        hyphenated = [i for i, part in enumerate(parts) if "-" in part]
+        compounds = " ".join(_COMPOUNDS_OF_RE.findall(_SEPARATOR.join(parts[i] for i in hyphenated)))
+        for i, more in zip(hyphenated, compounds.replace("-", "").split(_SEPARATOR), strict=True):
+            out[i] += more.split()
     return out
 
 

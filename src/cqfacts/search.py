@@ -26,14 +26,14 @@ from __future__ import annotations
 import gc
 import weakref
 from collections import Counter, defaultdict
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from cqfacts.concepts import thesaurus_for
 from cqfacts.lazy import field, record
 from cqfacts.matching import typo_allowance
-from cqfacts.normalize import is_cjk, number_term, terms
+from cqfacts.normalize import is_cjk, number_term, terms, terms_of
 from cqfacts.query import QueryWord, parse, parse_query
 
 __all__ = ["Hit", "Match", "QueryWord", "SearchIndex", "build_index", "index_for", "parse_query", "search",
@@ -125,7 +125,6 @@ class Builder:
         self.fields: list[tuple[str, float, bool]] = []
         self.codes: dict[tuple[str, float, bool], int] = {}
         self.lengths: list[int] = []
-        self.known: dict[str, list[str]] = {}  # the terms of texts many facts share: entity names, tags, units
         self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
 
     def code(self, key: tuple[str, float, bool]) -> int:
@@ -135,13 +134,6 @@ class Builder:
             code = self.codes[key] = len(self.fields)
             self.fields.append(key)
         return code
-
-    def shared(self, text: str) -> list[str]:
-        """The terms of a text many facts have (kept: each is folded once)."""
-        found = self.known.get(text)
-        if found is None:
-            found = self.known[text] = terms(text)
-        return found
 
     def file(self, number: int, texts: list[tuple[float, int, list[str]]]) -> None:
         """Fact ``number``'s texts, each (weight, field code, its terms), in the order they count in."""
@@ -187,37 +179,46 @@ def letter_words(vocabulary: Iterable[str]) -> list[str]:
 
 def file_facts(base: FactBase, facts: Iterable[Fact], builder: B, first: int = 0) -> B:
     """Each fact's texts filed by ``builder``, numbered from ``first``: the one place that says what is indexed."""
-    code, shared, by_entity = builder.code, builder.shared, builder.by_entity
-    texts: list[tuple[float, int, list[str]]] = []
-
-    def put(key: tuple[str, float, bool], found: list[str]) -> None:
-        texts.append((key[1], code(key), found))
-
-    # Field codes are numbered in the order first met, as each fact's texts are taken in this order.
-    for number, fact in enumerate(facts, first):
-        texts = []
-        for entity_id in fact.entities:
-            part = by_entity.get(entity_id)
-            if part is None:
-                part = by_entity[entity_id] = _entity_texts(base, entity_id, builder)
-            texts += part
-        for figure in fact.figures:
-            values = [figure.value] + ([figure.baseline.value] if figure.baseline else [])
-            put(_FIGURE, [number_term(v) for v in values])
-            put(_FIGURE, shared(figure.display))
-            put(_FIGURE_WORDS, shared(" ".join((figure.unit, figure.measure or ""))))
-        if fact.speaker:
-            put(_SPEAKER, shared(fact.speaker.name))
-            put(_ROLE, shared(" ".join((fact.speaker.role or "", fact.speaker.organization or ""))))
-        put(_TAG, shared(" ".join(fact.tags)))
-        put(_ID, terms(fact.id))
-        put(_WHEN, [str(year) for year in sorted(fact.years)])
-        put(_STATEMENT, terms(fact.statement))
-        put(_QUOTE, terms(fact.quote))
-        if fact.note:
-            put(_NOTE, terms(fact.note))
-        builder.file(number, texts)
+    code, by_entity = builder.code, builder.by_entity
+    chosen = iter(facts)
+    number = first
+    while block := list(islice(chosen, _BLOCK)):
+        own = [_own_texts(fact) for fact in block]
+        # The block's texts split into terms all at once (``normalize.terms_of``), each distinct text once.
+        distinct = list(dict.fromkeys(text for texts in own for _, text in texts if isinstance(text, str)))
+        found = dict(zip(distinct, terms_of(distinct), strict=True))
+        # Field codes are numbered in the order first met, as each fact's texts are taken in this order.
+        for fact, texts_of in zip(block, own, strict=True):
+            texts: list[tuple[float, int, list[str]]] = []
+            for entity_id in fact.entities:
+                part = by_entity.get(entity_id)
+                if part is None:
+                    part = by_entity[entity_id] = _entity_texts(base, entity_id, builder)
+                texts += part
+            texts += [(key[1], code(key), found[text] if isinstance(text, str) else text) for key, text in texts_of]
+            builder.file(number, texts)
+            number += 1
     return builder
+
+
+_BLOCK = 1_000  # facts whose texts are split into terms together
+
+
+def _own_texts(fact: Fact) -> list[tuple[tuple[str, float, bool], str | list[str]]]:
+    """A fact's texts but its entities', in the order they count in: each a text, or its terms."""
+    texts: list[tuple[tuple[str, float, bool], str | list[str]]] = []
+    for figure in fact.figures:
+        values = [figure.value] + ([figure.baseline.value] if figure.baseline else [])
+        texts += [(_FIGURE, [number_term(v) for v in values]), (_FIGURE, figure.display),
+                  (_FIGURE_WORDS, " ".join((figure.unit, figure.measure or "")))]
+    if fact.speaker:
+        texts += [(_SPEAKER, fact.speaker.name),
+                  (_ROLE, " ".join((fact.speaker.role or "", fact.speaker.organization or "")))]
+    texts += [(_TAG, " ".join(fact.tags)), (_ID, fact.id), (_WHEN, [str(year) for year in sorted(fact.years)]),
+              (_STATEMENT, fact.statement), (_QUOTE, fact.quote)]
+    if fact.note:
+        texts.append((_NOTE, fact.note))
+    return texts
 
 
 # The fields of a fact's own texts: (label, weight, is alias).

@@ -1,0 +1,77 @@
+"""The cache's build, made fast: its shortcuts find exactly what the plain ways find.
+
+The build splits many texts into terms at once (``normalize.terms_of``) and cuts files at their fact headers
+(``chunks.fact_headers``); each is checked against the one-at-a-time way it replaces, and a base of awkward
+texts built in parallel chunks answers as the TOML does. Small inputs only: each test takes well under 2 s.
+"""
+
+from __future__ import annotations
+
+import pytest
+import tomllib
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import FACTS, run
+from cqfacts.cache import build as cache_build
+from cqfacts.cache.chunks import fact_headers
+from cqfacts.normalize import terms, terms_of
+
+# Pieces of text that fold in every way there is: ASCII, look-alikes (curly quotes, dashes, the backquote),
+# digit groups, decimals, codes, compounds, accents, CJK (traditional too), full-width, the separator itself.
+PIECES = ["abc", "XYZ", "0", "19", " ", ".", ",", "'", "+", "-", "_", "s", "\t", "\n", "’", "“", "”", "–", "`",
+          "é", "天目", "長安", "\u00a0", "\u2009", "１", "ß", "\x00", "İ", "ﬁ", "’s", "1,234", "5.50", "3+4", "→"]
+
+
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), max_size=8))
+def test_terms_of_many_texts_are_their_terms_one_by_one(texts):
+    assert terms_of(texts) == [terms(text) for text in texts]
+
+
+def test_terms_of_the_shipped_base_are_its_terms_one_by_one():
+    facts = tomllib.loads(FACTS.read_text("utf-8"))["facts"]
+    texts = [*facts, *(str(v) for fact in facts.values() for v in fact.values() if isinstance(v, str))]
+    assert terms_of(texts) == [terms(text) for text in texts]
+
+
+HEADER = "# facts\nschema_version = 1\n\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (HEADER + "[facts.a]\nx = 1\n\n[facts.b-2]  \r\ny = 2\n", [len(HEADER), len(HEADER) + 17]),
+    (HEADER + "[facts.a]\nq = '''\n  [facts.not-a-cut]\n'''\n", [len(HEADER)]),  # indented: not a cut
+    ("[facts.a]\n", [0]),
+    ("\ufeffschema_version = 1\n[facts.a]\n", [22]),
+    (HEADER + "[facts.a]\n[sources.s]\n", None),  # a table of another kind: not a file of facts only
+    (HEADER + "[facts.a]\n  [entities.e]\n", None),
+    (HEADER + "[facts.a]\n\t[[terms.t]]\n", None),
+    ("title = 'x'\n[facts.a]\n", None),  # a key before the first table
+    (HEADER + "x = 1\n", None),  # no table at all
+])
+def test_a_file_is_cut_only_at_its_own_fact_headers(text, expected):
+    assert fact_headers(text.encode("utf-8")) == expected
+
+
+def test_a_base_of_awkward_texts_built_in_chunks_answers_as_its_toml(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_build, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(cache_build, "CHUNK_FACTS", 2)
+    base = tmp_path / "base"
+    base.mkdir()
+    shipped = FACTS.read_text("utf-8")
+    (base / "tables.toml").write_text(shipped[:shipped.index("\n[facts.")], "utf-8")
+    source = next(iter(tomllib.loads(shipped)["sources"]))
+    statements = ["Chongqing’s `1,234` cars – up 5.50% (1+10+1000)", "長安汽車 sold 1’000 land-sea cars",
+                  "ＴＩＡＮＭＵ–１ reached 76.9 billion", "café s s’ cars\\u0000 after NUL", "plain words only"]
+    facts = "".join(f'[facts.odd-{n}]\nstatement = "{text}"\nquote = "{text}"\nsource = "{source}"\n'
+                    f'paragraph = 1\nkind = "result"\nperiod = "2023"\ntags = ["cars"]\n\n'
+                    for n, text in enumerate(statements))
+    (base / "facts.toml").write_text("schema_version = 1\n\n" + facts, "utf-8")
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path / "cache")}
+    found = 0
+    for query in ["cars", "1234", "5.5", "landsea", "长安", "tianmu 1", "nul", "s", "café"]:
+        args = ["--facts", str(base), "search", query, "--json", "--explain"]
+        built, plain = run(*args, env=env), run("--no-cache", *args)
+        assert (built.exit_code, built.stdout) == (plain.exit_code, plain.stdout), query
+        found += built.exit_code == 0
+    assert found >= 7
+    assert list((tmp_path / "cache").iterdir())  # answered from the cache it built
