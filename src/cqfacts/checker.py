@@ -42,8 +42,8 @@ class _Checker:
     def table(self, spec_name: str, data: Any, item: str, path: tuple[str, ...], line: int,
               label: str = "") -> dict[str, Any] | None:
         """Check one table against its spec; return the converted values, or None when unusable."""
-        where = f"{label} " if label else ""
         if not isinstance(data, dict):
+            where = f"{label} " if label else ""
             self.add(line, item, f"{where}must be a table, not {_type_name(data)}")
             return None
         spec = SPECS[spec_name]
@@ -52,92 +52,117 @@ class _Checker:
         ok = True
         for key, value in data.items():
             key_line = key_lines.get(key, line)
-            if key not in spec:
-                self.add(key_line, item, f"unknown key {where.strip() + '.' if where else ''}{_shown(key)}"
-                         f"{_did_you_mean(key, spec)}")
+            rule = spec.get(key)
+            if rule is None:
+                where = f"{label}." if label else ""
+                self.add(key_line, item, f"unknown key {where}{_shown(key)}{_did_you_mean(key, spec)}")
                 ok = False
                 continue
-            converted = self.value(spec[key], value, item, (*path, key), key_line, f"{label}.{key}" if label else key)
+            converted = _KINDS[rule.kind](self, rule, value, item, (*path, key), key_line,
+                                          f"{label}.{key}" if label else key)
             if converted is _INVALID:
                 ok = False
             else:
                 values[key] = converted
-        for key, rule in spec.items():
-            if rule.required and key not in data:
+        for key in _REQUIRED[spec_name]:
+            if key not in data:
                 self.add(line, item, f"missing required key {(label + '.') if label else ''}{_shown(key)}")
                 ok = False
         return values if ok else None
 
     def value(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
-        def bad(message: str) -> Any:
-            self.add(line, item, f"{key}: {message}")
-            return _INVALID
+        """A value checked against its rule and converted; ``_INVALID`` (its problem added) when it is wrong."""
+        return _KINDS[rule.kind](self, rule, value, item, path, line, key)
 
+    def bad(self, line: int, item: str, key: str, message: str) -> Any:
+        self.add(line, item, f"{key}: {message}")
+        return _INVALID
+
+    def string(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         kind = rule.kind
-        if kind == "number_text" and isinstance(value, int) and not isinstance(value, bool):
-            return str(value) if value >= 0 else bad("must not be negative")
-        if kind == "issued" and not isinstance(value, str):
-            return self.date(value, True, bad)
-        if kind in ("text", "id", "language", "partial_date", "url", "enum", "doi", "number_text", "issued"):
-            if not isinstance(value, str):
-                return bad(f"must be a string, not {_type_name(value)}")
-            if not value.strip():
-                return bad("must not be empty")
-            if kind == "id" and not ID_RE.fullmatch(value):
-                return bad(f"{_shown(value)} is not a valid id (lower-case letters, digits and hyphens)")
-            if kind == "language" and not LANGUAGE_RE.fullmatch(value):
-                return bad(f"{_shown(value)} is not a language tag such as 'en' or 'zh'")
-            if kind == "url" and not URL_RE.fullmatch(value):
-                return bad(f"{_shown(value)} is not an http(s) URL")
-            if kind == "doi" and not DOI_RE.fullmatch(value):
-                return bad(f"{_shown(value)} is not a DOI; write it alone, as 10.1234/abc (no https://doi.org/)")
-            if kind == "issued":
-                if len(value) == 10:
-                    return self.date(value, True, bad)
-                if not ISSUED_RE.fullmatch(value):
-                    return bad(f"{_shown(value)} is not a date; write 2024-03-31 (a TOML date), or \"2024\" or "
-                               "\"2024-03\" when only the year or month is printed")
-            if kind == "enum" and value not in rule.choices:
-                choices = ", ".join(rule.choices)
-                return bad(f"{_shown(value)} is not one of {choices}{_did_you_mean(value, rule.choices)}")
-            if kind == "partial_date":
-                problem = _partial_date_problem(value)
-                if problem:
-                    return bad(problem)
+        if not isinstance(value, str):
+            return self.bad(line, item, key, f"must be a string, not {_type_name(value)}")
+        if not value.strip():
+            return self.bad(line, item, key, "must not be empty")
+        if kind == "text":
             return value
-        if kind == "bool":
-            return value if isinstance(value, bool) else bad(f"must be true or false, not {_type_name(value)}")
-        if kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return bad(f"must be a whole number, not {_type_name(value)}")
-            if rule.minimum is not None and value < rule.minimum:
-                return bad(f"must be at least {rule.minimum}")
-            return value
-        if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return bad(f"must be a number, not {_type_name(value)}")
-            if value != value or value in (float("inf"), float("-inf")):
-                return bad("must be a finite number")
-            return value
-        if kind == "date":
-            return self.date(value, False, bad)
-        if kind in ("text_list", "id_list"):
-            if not isinstance(value, list):
-                return bad(f"must be a list of strings, not {_type_name(value)}")
-            element = Field("id" if kind == "id_list" else "text")
-            items = [self.value(element, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
-            return _INVALID if any(v is _INVALID for v in items) else tuple(items)
-        if kind == "table":
-            out = self.table(rule.table, value, item, path, line, key)
-            return _INVALID if out is None else out
-        if kind == "table_list":
-            if not isinstance(value, list):
-                return bad(f"must be a list of tables, not {_type_name(value)}")
-            if len(value) < rule.min_items:
-                return bad(f"must have at least {rule.min_items} entr{'y' if rule.min_items == 1 else 'ies'}")
-            items = [self.table(rule.table, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
-            return _INVALID if any(v is None for v in items) else tuple(items)
-        raise AssertionError(f"unknown field kind {kind}")  # pragma: no cover
+        if kind == "id" and not ID_RE.fullmatch(value):
+            return self.bad(line, item, key,
+                            f"{_shown(value)} is not a valid id (lower-case letters, digits and hyphens)")
+        if kind == "language" and not LANGUAGE_RE.fullmatch(value):
+            return self.bad(line, item, key, f"{_shown(value)} is not a language tag such as 'en' or 'zh'")
+        if kind == "url" and not URL_RE.fullmatch(value):
+            return self.bad(line, item, key, f"{_shown(value)} is not an http(s) URL")
+        if kind == "doi" and not DOI_RE.fullmatch(value):
+            return self.bad(line, item, key,
+                            f"{_shown(value)} is not a DOI; write it alone, as 10.1234/abc (no https://doi.org/)")
+        if kind == "issued":
+            if len(value) == 10:
+                return self.date(value, True, lambda message: self.bad(line, item, key, message))
+            if not ISSUED_RE.fullmatch(value):
+                return self.bad(line, item, key, f"{_shown(value)} is not a date; write 2024-03-31 (a TOML date), or "
+                                "\"2024\" or \"2024-03\" when only the year or month is printed")
+        if kind == "enum" and value not in rule.choices:
+            choices = ", ".join(rule.choices)
+            return self.bad(line, item, key,
+                            f"{_shown(value)} is not one of {choices}{_did_you_mean(value, rule.choices)}")
+        if kind == "partial_date":
+            problem = _partial_date_problem(value)
+            if problem:
+                return self.bad(line, item, key, problem)
+        return value
+
+    def number_text(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value) if value >= 0 else self.bad(line, item, key, "must not be negative")
+        return self.string(rule, value, item, path, line, key)
+
+    def issued(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if not isinstance(value, str):
+            return self.date(value, True, lambda message: self.bad(line, item, key, message))
+        return self.string(rule, value, item, path, line, key)
+
+    def boolean(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        return value if isinstance(value, bool) else self.bad(line, item, key,
+                                                              f"must be true or false, not {_type_name(value)}")
+
+    def whole(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self.bad(line, item, key, f"must be a whole number, not {_type_name(value)}")
+        if rule.minimum is not None and value < rule.minimum:
+            return self.bad(line, item, key, f"must be at least {rule.minimum}")
+        return value
+
+    def number(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self.bad(line, item, key, f"must be a number, not {_type_name(value)}")
+        if value != value or value in (float("inf"), float("-inf")):
+            return self.bad(line, item, key, "must be a finite number")
+        return value
+
+    def day(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        return self.date(value, False, lambda message: self.bad(line, item, key, message))
+
+    def text_list(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if not isinstance(value, list):
+            return self.bad(line, item, key, f"must be a list of strings, not {_type_name(value)}")
+        element = _ID if rule.kind == "id_list" else _TEXT
+        check = self.string
+        items = [check(element, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
+        return _INVALID if any(v is _INVALID for v in items) else tuple(items)
+
+    def subtable(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        out = self.table(rule.table, value, item, path, line, key)
+        return _INVALID if out is None else out
+
+    def table_list(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if not isinstance(value, list):
+            return self.bad(line, item, key, f"must be a list of tables, not {_type_name(value)}")
+        if len(value) < rule.min_items:
+            return self.bad(line, item, key,
+                            f"must have at least {rule.min_items} entr{'y' if rule.min_items == 1 else 'ies'}")
+        items = [self.table(rule.table, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
+        return _INVALID if any(v is None for v in items) else tuple(items)
 
     @staticmethod
     def date(value: Any, allow_datetime: bool, bad: Callable[[str], Any]) -> Any:
@@ -157,6 +182,14 @@ class _Checker:
 
 
 _INVALID = object()
+_TEXT, _ID = Field("text"), Field("id")
+# How each kind of field is checked (spec.Field.kind).
+_KINDS: dict[str, Callable[..., Any]] = {
+    **dict.fromkeys(("text", "id", "language", "partial_date", "url", "enum", "doi"), _Checker.string),
+    "number_text": _Checker.number_text, "issued": _Checker.issued, "bool": _Checker.boolean,
+    "int": _Checker.whole, "number": _Checker.number, "date": _Checker.day, "text_list": _Checker.text_list,
+    "id_list": _Checker.text_list, "table": _Checker.subtable, "table_list": _Checker.table_list}
+_REQUIRED = {name: tuple(key for key, rule in spec.items() if rule.required) for name, spec in SPECS.items()}
 
 
 PERIOD_FORMS = "write YYYY, YYYY-MM, YYYY-MM-DD or a range START/END such as 2024/2025 or 2023-01/2023-06"
