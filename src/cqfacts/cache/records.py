@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from operator import attrgetter
 from typing import Any
 
 from cqfacts.model import Author, Entity, Fact, Figure, Quantity, Source, Speaker, Term
@@ -32,21 +33,25 @@ _FIELDS = {cls: _field_names(cls) for cls in _CLASSES.values()}
 _WITH_ORIGIN = (Entity, Fact, Source, Term)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), allow_nan=False)
 encode_json = _ENCODER.encode
+# An item's field values, as a tuple (attrgetter: in C); the encoder calls _plain for dates and nested items.
+_GETTERS = {cls: attrgetter(*names) if len(names) > 1 else lambda item, name=names[0]: (getattr(item, name),)
+            for cls, names in _FIELDS.items()}
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+    """What JSON cannot hold as it is, as JSON holds it (the encoder asks for each such value; a tuple is a list)."""
     if isinstance(value, dt.datetime):
         return {"t": value.isoformat()}
     if isinstance(value, dt.date):
         return {"d": value.isoformat()}
     cls = type(value)
-    if cls in _FIELDS:
-        return {cls.__name__: [_plain(getattr(value, name)) for name in _FIELDS[cls]]}
+    if cls in _GETTERS:
+        return {cls.__name__: _GETTERS[cls](value)}
     raise TypeError(f"cannot cache a {cls.__name__}")
+
+
+_RECORDS = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), allow_nan=False,
+                            default=_plain).encode
 
 
 def _value(data: Any) -> Any:
@@ -77,7 +82,7 @@ def _build(cls: type, values: list[Any]) -> Any:
 
 def encode(item: Source | Entity | Fact | Term) -> str:
     """One item as a JSON array of its fields."""
-    return encode_json([_plain(getattr(item, name)) for name in _FIELDS[type(item)]])
+    return _RECORDS(_GETTERS[type(item)](item))
 
 
 def decoder(cls: type) -> Any:
