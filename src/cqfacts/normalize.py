@@ -205,8 +205,6 @@ def terms(text: str) -> list[str]:
 _SEPARATOR = "\x00"
 _ASCII_TERMS_OF_RE = Pattern(r"\x00|[a-z]+|[0-9]+(?:(?:\+[0-9]+)+|\.[0-9]+)?")
 _COMPOUNDS_OF_RE = Pattern(r"\x00|[a-z0-9]+(?:-[a-z0-9]+)+")
-# What ``_number`` drops from a number with a point: its trailing zeros, and the point when nothing is left after it.
-_DECIMAL_ZEROS_RE = Pattern(r"\.0+(?![0-9])|(\.[0-9]*[1-9])0+(?![0-9])|\.(?![0-9])")
 # _DIGIT_GROUP_RE for ASCII: starting with its character set, which the engine seeks fast.
 _ASCII_DIGIT_GROUP_RE = Pattern(r"[,'](?<=[0-9][,'])(?=[0-9]{3}(?![0-9]))")
 
@@ -242,10 +240,15 @@ def _ascii_terms_of(plain: str) -> list[list[str]]:
     found = _ASCII_TERMS_OF_RE.findall(folded)
     if "s" in found:
         found = list(filter("s".__ne__, found))
-    spaced = " ".join(found)
-    if "." in spaced:  # only a number has a point: what _number drops, dropped from them all at once
-        spaced = _DECIMAL_ZEROS_RE.sub(r"\1", spaced)
-    out = [part.split() for part in spaced.split(_SEPARATOR)]
+    if "." in folded:
+        found = [_number(term) if "." in term else term for term in found]
+    # Cut at the separators (list.index looks for each in C).
+    out, start, index = [], 0, found.index
+    for _ in range(folded.count(_SEPARATOR)):
+        end = index(_SEPARATOR, start)
+        out.append(found[start:end])
+        start = end + 1
+    out.append(found[start:])
     if "-" in folded:
         parts = folded.split(_SEPARATOR)
         hyphenated = [i for i, part in enumerate(parts) if "-" in part]
