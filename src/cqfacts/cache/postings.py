@@ -34,14 +34,16 @@ class Flat(Builder):
 
 
 def chunk_postings(flat: Flat) -> dict[str, Any]:
-    """The sections of one chunk's postings (``terms`` and ``postings.*``), and its sorted vocabulary."""
+    """The sections of one chunk's postings (``terms`` and ``postings.*``), and its sorted vocabulary. The
+    builder's postings are emptied as they become arrays (a worker's memory peaks here)."""
     by_term = flat.by_term
     vocabulary = sorted(by_term)
     lists = list(map(by_term.__getitem__, vocabulary))
     offsets = array("I", [0])
     offsets.extend(map(floordiv, accumulate(map(len, lists)), repeat(3)))
-    flat_all = list(chain.from_iterable(lists))
+    every = array("I", chain.from_iterable(lists))  # fact, code, count, fact, code, count...
     del lists
-    return {"terms": strings(vocabulary), "postings.numbers": narrowest(array("I", flat_all[0::3])),
-            "postings.codes": array("I", flat_all[1::3]), "postings.counts": narrowest(array("I", flat_all[2::3])),
+    by_term.clear()
+    return {"terms": strings(vocabulary), "postings.numbers": narrowest(every[0::3]),
+            "postings.codes": every[1::3], "postings.counts": narrowest(every[2::3]),
             "postings.offsets": narrowest(offsets), "vocabulary": vocabulary}
