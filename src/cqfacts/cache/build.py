@@ -29,7 +29,7 @@ from typing import Any
 from cqfacts.cache import freshness, place
 from cqfacts.cache.progress import Progress
 from cqfacts.cache.records import encode, encode_json
-from cqfacts.cache.storage import Writer, groups, narrowest, strings
+from cqfacts.cache.storage import Writer, blobs, groups, narrowest, strings
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
 
@@ -318,14 +318,15 @@ class _Sections:
     def finish(self, stamps: list[freshness.Stamp], stamped: int) -> None:
         """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice."""
         writer = self.writer
-        ids = b"\n".join(self.ids).decode("utf-8").split("\n") if self.ids else []
+        # Kept as UTF-8, which sorts as its text does, never decoded: a million ids take 30 MB less.
+        ids = b"\n".join(self.ids).split(b"\n") if self.ids else []
         self.ids = []
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ordered = list(map(ids.__getitem__, order))
         if any(map(operator.eq, ordered, ordered[1:])):
             raise _Slow  # the loader names both places
         del ordered
-        _strings(writer, "facts.ids", ids)
+        _add(writer, "facts.ids", blobs(ids))
         writer.add("facts.by_id", array("I", order))
         del ids, order
         writer.add("lengths", self.lengths)
