@@ -34,8 +34,8 @@ class Flat(Builder):
 
 
 def chunk_postings(flat: Flat) -> dict[str, Any]:
-    """The sections of one chunk's postings (``terms`` and ``postings.*``), and its sorted vocabulary. The
-    builder's postings are emptied as they become arrays (a worker's memory peaks here)."""
+    """The sections of one chunk's postings (``terms`` and ``postings.*``). The builder's postings are emptied
+    as they become arrays (a worker's memory peaks here)."""
     by_term = flat.by_term
     vocabulary = sorted(by_term)
     lists = list(map(by_term.__getitem__, vocabulary))
@@ -46,4 +46,4 @@ def chunk_postings(flat: Flat) -> dict[str, Any]:
     by_term.clear()
     return {"terms": strings(vocabulary), "postings.numbers": narrowest(every[0::3]),
             "postings.codes": every[1::3], "postings.counts": narrowest(every[2::3]),
-            "postings.offsets": narrowest(offsets), "vocabulary": vocabulary}
+            "postings.offsets": narrowest(offsets)}
