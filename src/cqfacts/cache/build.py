@@ -65,17 +65,18 @@ def _read_stamped(file: Path, streams: bool) -> tuple[Any, freshness.Stamp | Non
     return read_file(file, streams, raw=raw), stamp
 
 
-def _fact_count(file: Path, streams: bool) -> int | None:
-    """The first look: how many facts a file of facts only has (their headers: ``chunks.read_chunk`` reads
-    them); None for a file of tables (or one that cannot be read: the loader says why)."""
+def _plan(file: Path, streams: bool) -> Any:
+    """The first look: how a file of facts only is cut into chunks (``chunks.plan``: each chunk's worker then
+    need not find its headers again); None for a file of tables (or one that cannot be read: the loader says
+    why)."""
     from cqfacts.cache import chunks
     from cqfacts.loader import read_bytes
 
     try:
-        headers = chunks.fact_headers(read_bytes(file, streams))
+        raw = read_bytes(file, streams)
     except OSError:
         return None
-    return None if headers is None else len(headers)
+    return chunks.plan(raw, freshness.digest(raw), CHUNK_FACTS)
 
 
 def _tables(given: Path, files: list[Path], counts: list[int | None], named: bool) -> dict[str, Any] | None:
@@ -135,7 +136,8 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     from cqfacts.loader import load as load_toml
 
     named = files == [given]
-    counts = list(progress.counting(mapping(_fact_count, files, [named] * len(files))))
+    plans = list(progress.counting(mapping(_plan, files, [named] * len(files))))
+    counts = [None if planned is None else planned.facts for planned in plans]
     if tables_worker is not None:
         tables = tables_worker.submit(_tables, given, files, counts, named).result()
         tables_worker.shutdown()
@@ -146,9 +148,10 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     stamps, known = tables["stamps"], tables["known"]
     # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order.
     pieces = [0 if count is None else -(-count // CHUNK_FACTS) for count in counts]
-    tasks = [(file, k) for file, count in zip(files, pieces, strict=True) for k in range(count)]
+    tasks = [(file, k, planned) for file, count, planned in zip(files, pieces, plans, strict=True)
+             for k in range(count)]
     read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
-                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks)))
+                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks), [t[2] for t in tasks]))
     progress.indexing(sum(count or 0 for count in counts))
     folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
     if isinstance(folder_fd, FactBase):

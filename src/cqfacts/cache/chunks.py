@@ -74,29 +74,48 @@ def _after_newline(match: re.Match[bytes]) -> int:
     return match.start() + 1
 
 
-def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables
+class Plan(NamedTuple):
+    """Where a file of facts is cut (``plan``), worked out once from its bytes; each chunk's worker uses it when
+    the bytes it reads have the same hash, else works it out again from its own."""
+
+    digest: str  # the hash (freshness.digest) of the bytes the plan was made from
+    facts: int
+    preamble: int  # where the first fact's header starts: what comes before holds only the schema version
+    chunks: list[list[int]]  # each chunk's cuts: where each of its pieces starts, and where it ends
+
+
+def plan(raw: bytes, digest: str, size: int) -> Plan | None:
+    """How a file of facts is cut into chunks of ``size`` facts and pieces of ``PARSE_FACTS``; None for a file
+    that is not a file of facts only (``fact_headers``)."""
+    headers = fact_headers(raw)
+    if headers is None:
+        return None
+    ends = [*headers[size::size], len(raw)]
+    return Plan(digest, len(headers), headers[0],
+                [[*headers[k * size:(k + 1) * size:PARSE_FACTS], end] for k, end in enumerate(ends)])
+
+
+def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables, planned: Plan | None = None
                ) -> tuple[freshness.Stamp, int, dict[str, Any]] | None:
     """Chunk ``k`` of a file of facts (``chunk``'s parts), the stamp of the bytes it was cut from and how many
-    chunks those bytes hold; None when anything is unusual (the build then reads the base the slow way)."""
+    chunks those bytes hold; None when anything is unusual (the build then reads the base the slow way).
+    ``planned``: the file's plan, used if it was made from the same bytes."""
     from cqfacts.loader import read_bytes
 
     try:
         raw, stamp = freshness.read_stamped(file, named, read_bytes)
     except OSError:
         return None
-    headers = fact_headers(raw)
-    if headers is None:
+    cut = planned if planned is not None and planned.digest == stamp[4] else plan(raw, stamp[4], size)
+    if cut is None or k >= len(cut.chunks):
         return None
-    fast = _parsed(raw[:headers[0]])
+    fast = _parsed(raw[:cut.preamble])
     if fast is None or not fast[1].keys() <= {"schema_version"}:
         return None
     version = fast[1].get("schema_version")
-    ends = [*headers[size::size], len(raw)]
-    if k >= len(ends):
-        return None
-    cuts = [*headers[k * size:(k + 1) * size:PARSE_FACTS], ends[k]]
+    cuts = cut.chunks[k]
     region, first = raw[cuts[0]:cuts[-1]], cuts[0]
-    del raw, headers  # the chunk's own bytes only, while it is made
+    del raw  # the chunk's own bytes only, while it is made
     made = Chunk(known.entities)
     for start, end in pairwise(cuts):
         found = _checked(str(file), region[start - first:end - first], version, known)
@@ -104,7 +123,7 @@ def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables
             return None
         made.add(found)
         del found  # a piece's facts as objects, never the chunk's
-    return stamp, len(ends), made.parts()
+    return stamp, len(cut.chunks), made.parts()
 
 
 def _parsed(piece: bytes) -> tuple[str, dict[str, Any]] | None:
