@@ -240,8 +240,10 @@ def _ascii_terms_of(plain: str) -> list[list[str]]:
     found = _ASCII_TERMS_OF_RE.findall(folded)
     if "s" in found:
         found = list(filter("s".__ne__, found))
-    if "." in folded:
-        found = [_number(term) if "." in term else term for term in found]
+    if "." in folded:  # numbers with a point: rare, and seldom changed by _number; found among the distinct terms
+        changed = {term: plain for term in set(found) if "." in term and (plain := _number(term)) != term}
+        if changed:
+            found = [changed.get(term, term) for term in found]
     # Cut at the separators (list.index looks for each in C).
     out, start, index = [], 0, found.index
     for _ in range(folded.count(_SEPARATOR)):
