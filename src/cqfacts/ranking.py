@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from itertools import combinations, compress
+from itertools import combinations, compress, repeat
 from typing import TYPE_CHECKING, Any
 
 from cqfacts.cache.columns import Postings, postings_of
@@ -28,7 +28,7 @@ from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY,
 from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, Hit, Match
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterator, Mapping
+    from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
     from cqfacts.concepts import Thesaurus
     from cqfacts.matching import Candidate
@@ -171,24 +171,28 @@ class _Matched:
         return map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counts))
 
     def tight(self, facts: list[int]) -> dict[int, float]:
-        """An upper bound of these facts' scores (before rounding), each with its own length."""
-        fields, lengths = self.index.fields, self.index.lengths
+        """An upper bound of these facts' scores (before rounding), each with its own length. The facts'
+        lengths are read at once (``_take``), and each term's postings of them weighed in one pass."""
+        fields = self.index.fields
         base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
         ordered = sorted(facts)
         chosen = set(facts)
+        norms = dict(zip(ordered, (base_norm + per_term * length for length in _take(self.index.lengths, ordered)),
+                         strict=True))
         total = dict.fromkeys(ordered, 0.0)
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self._parts(word.text)
             best: dict[int, float] = {}
             for cand, found in lists:
-                codes, counts = found.codes, found.counts
-                for n, i in _places(found, ordered, chosen):
-                    tf = counts[i]
-                    value = shared * fields[codes[i]][1] * cand.quality + \
-                        focused * tf / (tf + base_norm + per_term * lengths[n])
+                numbers, at = _places(found, ordered, chosen)
+                codes = list(map(found.codes.__getitem__, at))
+                quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
+                values = map(_tight_value, map(quality.__getitem__, codes), map(found.counts.__getitem__, at),
+                             map(norms.__getitem__, numbers), repeat(focused))
+                for n, value in zip(numbers, values, strict=True):
                     if value > best.get(n, -1.0):
                         best[n] = value
-            self._offered(word.text, best, shared, focused, lambda n: base_norm + per_term * lengths[n], chosen)
+            self._offered(word.text, best, shared, focused, norms.__getitem__, chosen)
             for n, value in best.items():
                 total[n] += value
         return total
@@ -211,7 +215,7 @@ class _Matched:
             text = word.text
             for cand, found in lists:
                 codes, counts = found.codes, found.counts
-                for n, i in _places(found, ordered, chosen):
+                for n, i in zip(*_places(found, ordered, chosen), strict=True):
                     label, weight, is_alias = fields[codes[i]]
                     quality = weight * cand.quality
                     known = best.setdefault(n, {}).get(text)
@@ -355,12 +359,24 @@ def _length_figures(index: Any) -> tuple[int, int]:
     return sum(index.lengths), min(index.lengths, default=0)
 
 
-def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> list[tuple[int, int]]:
-    """(fact number, its place in ``found``) of the facts ``chosen`` (``ordered`` is them, sorted) that
-    have the term: by bisection for a few facts, else by one pass over the postings."""
+def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tuple[list[int], list[int]]:
+    """The facts ``chosen`` (``ordered`` is them, sorted) that have the term, and their places in ``found``:
+    by bisection for a few facts, else by one pass over the postings."""
     if len(ordered) * 8 < len(found):
-        return [(n, i) for n in ordered if (i := found.find(n)) >= 0]
-    return [(n, i) for i, n in enumerate(found.numbers) if n in chosen]
+        pairs = [(n, i) for n in ordered if (i := found.find(n)) >= 0]
+        return [n for n, _ in pairs], [i for _, i in pairs]
+    mask = list(map(chosen.__contains__, found.numbers))
+    return list(compress(found.numbers, mask)), list(compress(range(len(mask)), mask))
+
+
+def _tight_value(quality: float, tf: int, norm: float, focused: float) -> float:
+    return quality + focused * tf / (tf + norm)
+
+
+def _take(column: Sequence[int], indices: list[int]) -> list[int]:
+    """``column[i]`` for each of ``indices``: at once from a cached index's column (``storage.Numbers.take``)."""
+    take = getattr(column, "take", None)
+    return take(indices) if take is not None else list(map(column.__getitem__, indices))
 
 
 def _idf(size: int, df: int) -> float:

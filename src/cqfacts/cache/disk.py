@@ -235,6 +235,15 @@ class _Column(Sequence[Any]):
                 self._store.replace(exc)
         return getattr(self._store.replacement_index, self._name)[i]
 
+    def take(self, indices: list[int]) -> list[int]:
+        """``self[i]`` for each of ``indices`` (``storage.Numbers.take``)."""
+        if self._store.replacement is None:
+            try:
+                return self._column.take(indices)  # type: ignore[attr-defined, no-any-return]
+            except Exception as exc:
+                self._store.replace(exc)
+        return list(map(getattr(self._store.replacement_index, self._name).__getitem__, indices))
+
 
 def _append(column: array[int], typecode: str, data: bytes) -> array[int]:
     """``column`` with the numbers of ``data`` (of ``typecode``) after them, widened when they are wider."""

@@ -241,6 +241,7 @@ class Numbers(Sequence[int]):
             raise Damaged(f"part {name!r} is cut short")
         self._length = length // self._size
         self._pages: dict[int, array[int]] = {}
+        self._whole: array[int] | None = None
 
     def __len__(self) -> int:
         return self._length
@@ -263,6 +264,14 @@ class Numbers(Sequence[int]):
         if not 0 <= i < self._length:
             raise IndexError(i)
         return self._page(i // self.PAGE)[i % self.PAGE]
+
+    def take(self, indices: list[int]) -> list[int]:
+        """``self[i]`` for each of ``indices``; many of them are taken from the whole array, read once."""
+        if len(indices) * 256 < self._length:
+            return [self[i] for i in indices]
+        if self._whole is None:
+            self._whole = self.whole()
+        return list(map(self._whole.__getitem__, indices))
 
     def span(self, first: int, last: int) -> array[int]:
         """Numbers [first, last) as an array, in one read."""
