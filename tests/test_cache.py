@@ -1,6 +1,6 @@
 """The fact base cache: the same answers as the TOML, rebuilt when a file changes, never an error.
 
-Bases: the shipped one and a generated one of 1,600 facts (over 1 MB). Each test has its own cache folder
+Bases: the shipped one and a generated one of 1,000 facts (two files of 500, 800 KB). Each test has its own cache folder
 (CQFACTS_CACHE_DIR). How the cache refuses what it cannot trust, and survives damage: tests/test_cache_trust.py.
 """
 
@@ -41,7 +41,7 @@ COMMANDS = [
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("generated") / "base"
-    generate(1_600, base)
+    generate(1_000, base)
     return base
 
 

@@ -43,7 +43,7 @@ def test_the_set_up_gets_the_code_then_installs_each_job_in_its_own_environment(
     assert len(commands) == 2, commands
     main_job, tests = commands
     assert main_job.endswith('cqfacts search "Tianmu"')
-    assert tests.endswith("python -m pytest")
+    assert tests.endswith("python -m pytest -n auto")  # pytest-xdist: CI has 2 cores
     folders = [re.match(r"python3 -m venv (\S+) && \. (\S+)/bin/activate", c).groups() for c in commands]
     assert all(made == activated for made, activated in folders)
     assert folders[0][0] != folders[1][0]  # the tests never reuse (or break) the main job's environment

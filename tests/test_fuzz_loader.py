@@ -322,16 +322,16 @@ def test_duplicated_table_is_reported_at_the_second_header(tmp_path):
 
 MB = 2**20
 BIG = {
-    "comment": lambda: SHIPPED + b"# " + b"x" * (50 * MB) + b"\n",
-    "comment-lines": lambda: SHIPPED + b"# padding\n" * (2 * MB),
-    "header-spaces": lambda: SHIPPED + b"[facts" + b" " * (50 * MB) + b".spaced]\n",
-    "long-statement": lambda: SHIPPED.replace(b'statement = "', b'statement = "' + b"word " * (10 * MB), 1),
-    "long-bad-kind": lambda: SHIPPED.replace(b'kind = "result"', b'kind = "' + b"z" * (50 * MB) + b'"', 1),
-    "garbage": lambda: bytes(range(256)) * (50 * MB // 256),
+    "comment": lambda: SHIPPED + b"# " + b"x" * (20 * MB) + b"\n",
+    "comment-lines": lambda: SHIPPED + b"# padding\n" * MB,
+    "header-spaces": lambda: SHIPPED + b"[facts" + b" " * (20 * MB) + b".spaced]\n",
+    "long-statement": lambda: SHIPPED.replace(b'statement = "', b'statement = "' + b"word " * (4 * MB), 1),
+    "long-bad-kind": lambda: SHIPPED.replace(b'kind = "result"', b'kind = "' + b"z" * (20 * MB) + b'"', 1),
+    "garbage": lambda: bytes(range(256)) * (20 * MB // 256),
     "deep-arrays": lambda: b"schema_version = 1\nx = " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
     "deep-inline-tables": lambda: b"schema_version = 1\nx = " + b"{a=" * 50_000 + b"1" + b"}" * 50_000 + b"\n",
     "deep-headers": lambda: b"schema_version = 1\n[" + b".".join([b"a"] * 200_000) + b"]\nb = 1\n",
-    "many-headers": lambda: SHIPPED + b"".join(b"[x.a%d]\n" % i for i in range(300_000)),
+    "many-headers": lambda: SHIPPED + b"".join(b"[x.a%d]\n" % i for i in range(150_000)),
 }
 
 

@@ -253,9 +253,9 @@ def test_a_cached_base_expands_queries_as_the_toml_does(facts: str, tmp_path: Pa
 
 
 def test_a_large_base_read_from_its_cache_keeps_its_terms(tmp_path: Path) -> None:
-    # 1,600 facts: the cache reads such a base as a command needs it, not whole (see tests/test_cache.py).
+    # 1,000 facts: the cache reads such a base as a command needs it, not whole (see tests/test_cache.py).
     folder = tmp_path / "base"
-    generate(1_600, folder)
+    generate(1_000, folder)
     (folder / "terms.toml").write_text('schema_version = 1\n\n[terms.semiconductor]\npreferred = "semiconductor"\n'
                                        'variants = ["microchips", "芯片"]\n', encoding="utf-8")
     env = {"CQFACTS_CACHE_DIR": str(tmp_path / "cache")}
