@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from itertools import combinations, compress, repeat
+from itertools import combinations, compress
 from typing import TYPE_CHECKING, Any
 
 from cqfacts.cache.columns import Postings, postings_of
@@ -172,13 +172,14 @@ class _Matched:
 
     def tight(self, facts: list[int]) -> dict[int, float]:
         """An upper bound of these facts' scores (before rounding), each with its own length. The facts'
-        lengths are read at once (``_take``), and each term's postings of them weighed in one pass."""
+        lengths are read at once (``_take``), and each term's postings of them weighed in one pass: a
+        posting's bound depends on its field, its count and its fact's length, of which there are few
+        different ones, so each is worked out once."""
         fields = self.index.fields
         base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
         ordered = sorted(facts)
         chosen = set(facts)
-        norms = dict(zip(ordered, (base_norm + per_term * length for length in _take(self.index.lengths, ordered)),
-                         strict=True))
+        length_of = dict(zip(ordered, _take(self.index.lengths, ordered), strict=True))
         total = dict.fromkeys(ordered, 0.0)
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self._parts(word.text)
@@ -187,14 +188,19 @@ class _Matched:
                 numbers, at = _places(found, ordered, chosen)
                 codes = list(map(found.codes.__getitem__, at))
                 quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
-                values = map(_tight_value, map(quality.__getitem__, codes), map(found.counts.__getitem__, at),
-                             map(norms.__getitem__, numbers), repeat(focused))
+                counted = list(zip(map(found.counts.__getitem__, at), map(length_of.__getitem__, numbers), strict=True))
+                saturated = {(tf, length): focused * tf / (tf + base_norm + per_term * length)
+                             for tf, length in set(counted)}
+                values = map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counted))
+                if not best:
+                    best = dict(zip(numbers, values, strict=True))
+                    continue
                 for n, value in zip(numbers, values, strict=True):
                     if value > best.get(n, -1.0):
                         best[n] = value
-            self._offered(word.text, best, shared, focused, norms.__getitem__, chosen)
-            for n, value in best.items():
-                total[n] += value
+            self._offered(word.text, best, shared, focused, lambda n: base_norm + per_term * length_of[n], chosen)
+            get = total.__getitem__
+            total.update(zip(best, map(float.__add__, map(get, best), best.values()), strict=True))
         return total
 
     def _offered(self, word_text: str, best: dict[int, float], shared: float, focused: float,
@@ -367,10 +373,6 @@ def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tup
         return [n for n, _ in pairs], [i for _, i in pairs]
     mask = list(map(chosen.__contains__, found.numbers))
     return list(compress(found.numbers, mask)), list(compress(range(len(mask)), mask))
-
-
-def _tight_value(quality: float, tf: int, norm: float, focused: float) -> float:
-    return quality + focused * tf / (tf + norm)
 
 
 def _take(column: Sequence[int], indices: list[int]) -> list[int]:
