@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from cqfacts.cache.columns import Postings, postings_of
 from cqfacts.concepts import SYNONYM
 from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with
-from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, Hit, Match
+from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, FIELD_WEIGHTS, Hit, Match
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 _EPSILON = 1e-6
 # Below this many facts that may be results, all are scored: bounds would cost more than they save.
 _FEW = 64
+# Past this many postings, a term is taken to be in the heaviest field (``_Matched.most``).
+_MANY_FIELDS = 10_000
+_HEAVIEST = max(FIELD_WEIGHTS.values())
 # Up to this many words, a query's facts are taken by the sets of its words they match (``_by_word_sets``).
 _MOST_WORDS = 10
 
@@ -149,13 +152,21 @@ class _Matched:
         return total
 
     def most(self) -> dict[str, float]:
-        """The most each word can add to a score (of 100), in any fact."""
+        """The most each word can add to a score (of 100), in any fact. The heaviest field of a common
+        term's postings is taken to weigh the most any field does: finding it would mean decoding the
+        labels of thousands of fields (an entity's name is a field of its own)."""
         shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
         fields = self.index.fields
+
+        def heaviest(postings: Postings) -> float:
+            if len(postings) > _MANY_FIELDS:
+                return _HEAVIEST
+            return max(fields[code][1] for code in set(postings.codes))
+
         found: dict[str, float] = {}
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self._parts(word.text)
-            values = [shared * cand.quality * max(fields[code][1] for code in set(postings.codes)) +
+            values = [shared * cand.quality * heaviest(postings) +
                       focused * (tf := max(postings.counts)) / (tf + shortest) for cand, postings in lists]
             values += [shared * quality + focused * tf / (tf + shortest)
                        for _, text, quality, tf, *_ in self.offers if text == word.text]
