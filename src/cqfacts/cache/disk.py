@@ -87,14 +87,19 @@ class Items(Mapping[str, Any]):
                 n = self.number(item_id)
                 if n is None:
                     raise KeyError(item_id)
-                item = self._decode(self._record(n))
-                if item.id != item_id:
-                    raise Damaged(f"{self._table} record {n} is not {item_id!r}")
+                item = self._decoded(n, item_id)
             except KeyError:
                 raise
             except Exception as exc:
                 return self._replaced(exc)[item_id]
-            self._read[item_id] = item
+        return item
+
+    def _decoded(self, n: int, item_id: str) -> Any:
+        """Item number ``n``, decoded from its record, which must be ``item_id``'s."""
+        item = self._decode(self._record(n))
+        if item.id != item_id:
+            raise Damaged(f"{self._table} record {n} is not {item_id!r}")
+        self._read[item_id] = item
         return item
 
     def __iter__(self) -> Iterator[str]:
@@ -111,7 +116,8 @@ class Items(Mapping[str, Any]):
     def values(self) -> list[Any]:  # type: ignore[override]
         if self._store.replacement is None:
             try:
-                return [self._read.get(i) or self[i] for i in self._ids]
+                read = self._read  # ids are in file order: each one's number is its place
+                return [read.get(i) or self._decoded(n, i) for n, i in enumerate(self._ids)]
             except Exception as exc:
                 self._store.replace(exc)
         return list(self._replaced(None).values())  # type: ignore[arg-type]
