@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 from cqfacts.cache.columns import Postings, postings_of
 from cqfacts.concepts import SYNONYM
 from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with
-from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, Hit, Match
+from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, FIELD_WEIGHTS, Hit, Match
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterator, Mapping
+    from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
     from cqfacts.concepts import Thesaurus
     from cqfacts.matching import Candidate
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 _EPSILON = 1e-6
 # Below this many facts that may be results, all are scored: bounds would cost more than they save.
 _FEW = 64
+# Past this many postings, a term is taken to be in the heaviest field (``_Matched.most``).
+_MANY_FIELDS = 10_000
+_HEAVIEST = max(FIELD_WEIGHTS.values())
+# Up to this many words, a query's facts are taken by the sets of its words they match (``_by_word_sets``).
+_MOST_WORDS = 10
 
 # A concept's expansion matched in a fact: fact number, query word, quality, occurrences, label, how, terms.
 _Offer = tuple[int, str, float, int, str, str, str]
@@ -132,8 +137,12 @@ class _Matched:
         for word, cand, found in lists:
             numbers, codes, counts = found.numbers, found.codes, found.counts
             if not every or word.text not in self.whole:  # only the postings of eligible facts
-                mask = list(map(keep, numbers))
-                numbers, codes, counts = (list(compress(values, mask)) for values in (numbers, codes, counts))
+                if len(total) * 8 < len(numbers):  # a few facts: each found by bisection
+                    at = [i for i in map(found.find, total) if i >= 0]
+                    numbers, codes, counts = ([values[i] for i in at] for values in (numbers, codes, counts))
+                else:
+                    mask = list(map(keep, numbers))
+                    numbers, codes, counts = (list(compress(values, mask)) for values in (numbers, codes, counts))
             values = self._weighed(word.text, cand, Postings(numbers, codes, counts), norm)
             total.update(zip(numbers, map(add, map(get, numbers), values), strict=True))
         for n, text, quality, tf, *_ in self.offers:
@@ -143,13 +152,21 @@ class _Matched:
         return total
 
     def most(self) -> dict[str, float]:
-        """The most each word can add to a score (of 100), in any fact."""
+        """The most each word can add to a score (of 100), in any fact. The heaviest field of a common
+        term's postings is taken to weigh the most any field does: finding it would mean decoding the
+        labels of thousands of fields (an entity's name is a field of its own)."""
         shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
         fields = self.index.fields
+
+        def heaviest(postings: Postings) -> float:
+            if len(postings) > _MANY_FIELDS:
+                return _HEAVIEST
+            return max(fields[code][1] for code in set(postings.codes))
+
         found: dict[str, float] = {}
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self._parts(word.text)
-            values = [shared * cand.quality * max(fields[code][1] for code in set(postings.codes)) +
+            values = [shared * cand.quality * heaviest(postings) +
                       focused * (tf := max(postings.counts)) / (tf + shortest) for cand, postings in lists]
             values += [shared * quality + focused * tf / (tf + shortest)
                        for _, text, quality, tf, *_ in self.offers if text == word.text]
@@ -165,26 +182,36 @@ class _Matched:
         return map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counts))
 
     def tight(self, facts: list[int]) -> dict[int, float]:
-        """An upper bound of these facts' scores (before rounding), each with its own length."""
-        fields, lengths = self.index.fields, self.index.lengths
+        """An upper bound of these facts' scores (before rounding), each with its own length. The facts'
+        lengths are read at once (``_take``), and each term's postings of them weighed in one pass: a
+        posting's bound depends on its field, its count and its fact's length, of which there are few
+        different ones, so each is worked out once."""
+        fields = self.index.fields
         base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
         ordered = sorted(facts)
         chosen = set(facts)
+        length_of = dict(zip(ordered, _take(self.index.lengths, ordered), strict=True))
         total = dict.fromkeys(ordered, 0.0)
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self._parts(word.text)
             best: dict[int, float] = {}
             for cand, found in lists:
-                codes, counts = found.codes, found.counts
-                for n, i in _places(found, ordered, chosen):
-                    tf = counts[i]
-                    value = shared * fields[codes[i]][1] * cand.quality + \
-                        focused * tf / (tf + base_norm + per_term * lengths[n])
+                numbers, at = _places(found, ordered, chosen)
+                codes = list(map(found.codes.__getitem__, at))
+                quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
+                counted = list(zip(map(found.counts.__getitem__, at), map(length_of.__getitem__, numbers), strict=True))
+                saturated = {(tf, length): focused * tf / (tf + base_norm + per_term * length)
+                             for tf, length in set(counted)}
+                values = map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counted))
+                if not best:
+                    best = dict(zip(numbers, values, strict=True))
+                    continue
+                for n, value in zip(numbers, values, strict=True):
                     if value > best.get(n, -1.0):
                         best[n] = value
-            self._offered(word.text, best, shared, focused, lambda n: base_norm + per_term * lengths[n], chosen)
-            for n, value in best.items():
-                total[n] += value
+            self._offered(word.text, best, shared, focused, lambda n: base_norm + per_term * length_of[n], chosen)
+            get = total.__getitem__
+            total.update(zip(best, map(float.__add__, map(get, best), best.values()), strict=True))
         return total
 
     def _offered(self, word_text: str, best: dict[int, float], shared: float, focused: float,
@@ -205,7 +232,7 @@ class _Matched:
             text = word.text
             for cand, found in lists:
                 codes, counts = found.codes, found.counts
-                for n, i in _places(found, ordered, chosen):
+                for n, i in zip(*_places(found, ordered, chosen), strict=True):
                     label, weight, is_alias = fields[codes[i]]
                     quality = weight * cand.quality
                     known = best.setdefault(n, {}).get(text)
@@ -246,23 +273,15 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
          allowed: Collection[int] | None, limit: int | None, min_score: float) -> list[Hit]:
     """The hits of a parsed query, best first: the first ``limit`` of the full ranking (all with None)."""
     matched = _Matched(index, parsed, thesaurus)
-    eligible = matched.eligible(allowed)
-    if not limit or len(eligible) <= max(_FEW, limit):  # (0 ranks everything, as None does)
-        ranked = matched.scored(set(eligible), min_score)
+    if limit and 2 <= len(matched.matched_in) <= _MOST_WORDS:
+        ranked = _by_word_sets(matched, allowed, limit, min_score)
     else:
-        ranked = []
-        done: set[int] = set()
-        bounds = _first_bounds(matched, eligible, limit, min_score, ranked, done)
-        for tighten in (True, False):
-            # Score the facts of the highest bounds: every result kept scores at least the limit-th of all
-            # scored, and a fact scores at most its bound plus half a tenth (rounding), so the facts whose
-            # bound cannot reach that are left out; of many left in, tighter bounds are worked out first.
-            reach = _score_first(matched, bounds, limit, min_score, ranked, done)
-            left = [n for n, bound in bounds.items() if bound >= reach and n not in done]
-            if not tighten or len(left) <= max(_FEW, limit):
-                break
-            bounds = matched.tight(left)
-        ranked += matched.scored(set(left), min_score)
+        eligible = matched.eligible(allowed)
+        if not limit or len(eligible) <= max(_FEW, limit):  # (0 ranks everything, as None does)
+            ranked = matched.scored(set(eligible), min_score)
+        else:
+            ranked = []
+            _rank_among(matched, eligible, limit, min_score, ranked, set(), every=True)
     ranked.sort(key=lambda r: r[:3])
     order = {w.text: i for i, w in enumerate(parsed.words)}
     # Facts are fetched and matches ordered for the results kept only: a base read from a cache reads each
@@ -271,32 +290,82 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
             for score, _, _, n, found in (ranked[:limit] if limit else ranked)]
 
 
+def _by_word_sets(matched: _Matched, allowed: Collection[int] | None, limit: int, min_score: float) -> list[Any]:
+    """The results of a query of several words, by the sets of its words a fact matches: a fact matching
+    the words ``S`` (and no other) scores at most the sum of what each word of ``S`` can add (``most``). So
+    the sets that can make a fact a result are taken from the highest such bound down, the facts matching
+    every word of a set (an intersection) ranked among themselves (``_rank_among``), until a set's bound
+    cannot reach the ``limit``-th score found: "semiconductor exports Vietnam 2023" at a million facts ranks
+    the few hundred facts that have all four words, of the 70,000 that have two."""
+    most = matched.most()
+    sets = matched.matched_in
+    words = list(sets)
+    as_set: dict[str, set[int]] = {}
+
+    def facts_of(word: str) -> set[int]:
+        found = as_set.get(word)
+        if found is None:
+            found = as_set[word] = sets[word] if isinstance(sets[word], set) else set(sets[word])  # type: ignore[arg-type]
+        return found
+
+    chosen = [(sum(most[w] for w in combo), combo) for size in range(len(words), matched.needed - 1, -1)
+              for combo in combinations(words, size)
+              if len(matched.telling.intersection(combo)) >= matched.needed_telling]
+    chosen.sort(key=lambda c: -c[0])
+    ranked: list[Any] = []
+    done: set[int] = set()  # facts scored, or whose bound was found short of what a result needs
+    for bound, combo in chosen:
+        if bound < _reach(ranked, limit, min_score):
+            break
+        smallest, *others = sorted(combo, key=lambda w: len(sets[w]))
+        facts = facts_of(smallest) - done
+        for word in others:
+            if not facts:
+                break
+            facts.intersection_update(facts_of(word) if len(sets[word]) < 8 * len(facts) else sets[word])
+        if allowed is not None:
+            facts = {n for n in facts if n in allowed}
+        if facts:
+            _rank_among(matched, list(facts), limit, min_score, ranked, done)
+    return ranked
+
+
+def _rank_among(matched: _Matched, facts: list[int], limit: int, min_score: float, ranked: list[Any],
+                done: set[int], every: bool = False) -> None:
+    """Rank ``facts`` (none scored yet) into ``ranked``: score the facts of the highest bounds, which gives
+    a score every result kept must reach, then only those whose bound reaches it (a fact scores at most its
+    bound plus half a tenth, rounding); of many left in, tighter bounds are worked out first. ``every``:
+    ``facts`` are all the facts that may be results. Every fact of ``facts`` ends in ``done``."""
+    if len(facts) <= max(_FEW, limit):
+        ranked += matched.scored(set(facts), min_score)
+        done.update(facts)
+        return
+    bounds = matched.loose(facts, every)
+    for tighten in (True, False):
+        reach = _score_first(matched, bounds, limit, min_score, ranked, done)
+        left = [n for n, bound in bounds.items() if bound >= reach and n not in done]
+        if not tighten or len(left) <= max(_FEW, limit):
+            break
+        bounds = matched.tight(left)
+    ranked += matched.scored(set(left), min_score)
+    done.update(facts)
+
+
 def _score_first(matched: _Matched, bounds: dict[int, float], limit: int, min_score: float,
                  ranked: list[Any], done: set[int]) -> float:
     """Score the ``limit`` facts of the highest bounds (not scored yet); the bound a fact must reach to be kept."""
     first = [n for n in heapq.nlargest(limit, bounds, key=bounds.__getitem__) if n not in done]
     ranked += matched.scored(set(first), min_score)
     done.update(first)
-    scores = sorted(r[0] for r in ranked)
-    return max(-scores[limit - 1] if len(scores) >= limit else min_score, min_score) - 0.05 - _EPSILON
+    return _reach(ranked, limit, min_score)
 
 
-def _first_bounds(matched: _Matched, eligible: list[int], limit: int, min_score: float, ranked: list[Any],
-                  done: set[int]) -> dict[int, float]:
-    """Bounds of the eligible facts that may be kept. A query whose one word adds more than all the others
-    can ("76.9 billion": the number is rare, the scale word is in a quarter of the facts) first ranks the
-    facts that have that word: when the others together cannot reach the score those give, no fact
-    without it needs a bound at all."""
-    most = matched.most() if len(matched.words) > 1 else {}
-    if most:
-        top = max(most, key=most.__getitem__)
-        rest = sum(most.values()) - most[top]
-        have = set(matched.matched_in[top]).intersection(eligible)
-        if have and len(have) < len(eligible) and rest < most[top]:
-            bounds = matched.loose(list(have), every=False)
-            if rest < _score_first(matched, bounds, limit, min_score, ranked, done):
-                return bounds
-    return matched.loose(eligible)
+def _reach(ranked: list[Any], limit: int, min_score: float) -> float:
+    """The bound a fact must reach to be kept, given the facts scored so far (``ranked``)."""
+    if len(ranked) < limit:
+        return min_score - 0.05 - _EPSILON
+    kth = -heapq.nsmallest(limit, (r[0] for r in ranked))[-1]
+    return max(kth, min_score) - 0.05 - _EPSILON
 
 
 def _length_figures(index: Any) -> tuple[int, int]:
@@ -307,12 +376,20 @@ def _length_figures(index: Any) -> tuple[int, int]:
     return sum(index.lengths), min(index.lengths, default=0)
 
 
-def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> list[tuple[int, int]]:
-    """(fact number, its place in ``found``) of the facts ``chosen`` (``ordered`` is them, sorted) that
-    have the term: by bisection for a few facts, else by one pass over the postings."""
+def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tuple[list[int], list[int]]:
+    """The facts ``chosen`` (``ordered`` is them, sorted) that have the term, and their places in ``found``:
+    by bisection for a few facts, else by one pass over the postings."""
     if len(ordered) * 8 < len(found):
-        return [(n, i) for n in ordered if (i := found.find(n)) >= 0]
-    return [(n, i) for i, n in enumerate(found.numbers) if n in chosen]
+        pairs = [(n, i) for n in ordered if (i := found.find(n)) >= 0]
+        return [n for n, _ in pairs], [i for _, i in pairs]
+    mask = list(map(chosen.__contains__, found.numbers))
+    return list(compress(found.numbers, mask)), list(compress(range(len(mask)), mask))
+
+
+def _take(column: Sequence[int], indices: list[int]) -> list[int]:
+    """``column[i]`` for each of ``indices``: at once from a cached index's column (``storage.Numbers.take``)."""
+    take = getattr(column, "take", None)
+    return take(indices) if take is not None else list(map(column.__getitem__, indices))
 
 
 def _idf(size: int, df: int) -> float:

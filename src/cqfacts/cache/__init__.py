@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import os
 import weakref
-from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cqfacts.cache import place
@@ -157,7 +156,7 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
                  quiet: bool) -> FactBase:
     from cqfacts.cache.build import build
     from cqfacts.cache.disk import CachedFactBase, DiskIndex, Items, Store
-    from cqfacts.cache.storage import Groups, Reader, Strings
+    from cqfacts.cache.storage import Groups, Numbers, Reader, Strings
     from cqfacts.loader import fact_files
 
     assert isinstance(reader, Reader)
@@ -178,6 +177,9 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
     ids = Strings(reader, "facts.ids")
     if len(starts) != chunks + 1 or starts[0] != 0 or starts[-1] != len(ids) or starts != sorted(starts):
         raise ValueError(f"chunks starting at {starts[:3]}... for {len(ids)} facts")
+    missing = [name for name in _parts(chunks) if name not in reader.meta["sections"]]
+    if missing:  # a table of contents without a part is damage, found now rather than by the query that needs it
+        raise ValueError(f"no part {missing[0]!r}")
     fact_records: dict[int, Groups] = {}
 
     def fact_record(n: int) -> str:
@@ -186,8 +188,8 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
             fact_records[chunk] = Groups(reader, f"facts.records.{chunk}", starts[chunk + 1] - starts[chunk])
         return fact_records[chunk][n - starts[chunk]]
 
-    facts = Items(store, "facts", ids, reader.numbers("facts.by_id"), fact_record)
-    lengths: array[int] = reader.numbers("lengths")
+    facts = Items(store, "facts", ids, Numbers(reader, "facts.by_id"), fact_record)
+    lengths = Numbers(reader, "lengths")
     if not len(ids) == len(facts) == len(lengths) == reader.meta["facts"]:
         raise ValueError(f"{len(ids)} ids, {len(facts)} facts and {len(lengths)} lengths")
     from cqfacts.cache.records import DECODERS
@@ -197,6 +199,16 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
                           files=files, terms=terms, search_index=DiskIndex(store, facts, ids, lengths, chunks))
     weakref.finalize(base, _close, reader, fd, folder_fd)
     return base
+
+
+def _parts(chunks: int) -> Iterator[str]:
+    """The name of every part of a cache of this many chunks."""
+    for k in range(chunks):
+        yield from (f"facts.records.{k}", f"facts.records.{k}.offsets", f"terms.{k}", f"terms.{k}.offsets")
+        yield from (f"postings.{k}.{column}" for column in ("numbers", "codes", "counts", "offsets"))
+    yield from ("facts.ids", "facts.ids.offsets", "facts.by_id", "lengths", "fields", "fields.offsets", "vocabulary",
+                "vocabulary.offsets", "words", "words.by_length", "directory.offsets", "directory.chunks",
+                "directory.places")
 
 
 def _close(reader: object, fd: int, folder_fd: int) -> None:

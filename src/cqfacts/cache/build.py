@@ -276,6 +276,8 @@ class _Sections:
         _add(writer, f"terms.{k}", parts["terms"])
         codes = [self.labels.setdefault(field, len(self.labels)) for field in parts["fields"]]
         parts["postings.codes"] = narrowest(array("I", map(codes.__getitem__, parts["postings.codes"])))
+        # The base's fact numbers, not the chunk's: a query appends each chunk's bytes as they are read.
+        parts["postings.numbers"] = array("I", map(self.starts[-1].__add__, parts["postings.numbers"]))
         for part in ("numbers", "codes", "counts", "offsets"):
             writer.add(f"postings.{k}.{part}", parts[f"postings.{part}"])
         self.lengths.extend(parts["lengths"])
@@ -285,18 +287,25 @@ class _Sections:
 
     def _vocabulary(self) -> None:
         """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million
-        facts the vocabulary has millions of terms), and the typo words among them."""
+        facts the vocabulary has millions of terms), the typo words among them, and the directory of which
+        chunks hold each term (``cache.directory``)."""
         import heapq
 
+        from cqfacts.cache.directory import Directory
+        from cqfacts.cache.directory import by_length as typo_words
         from cqfacts.search import letter_words
 
         writer = self.writer
         offsets = array("Q", [0])
         words: list[str] = []
+        chunks = len(self.starts) - 1
+        directory = Directory(chunks)
 
         def pieces() -> Iterator[bytes]:
             batch: list[bytes] = []
-            for term, _ in itertools.groupby(heapq.merge(*map(self._terms, range(len(self.starts) - 1)))):
+            merged = heapq.merge(*(zip(self._terms(k), itertools.repeat(k)) for k in range(chunks)))
+            for term, held in itertools.groupby(merged, key=operator.itemgetter(0)):
+                directory.add(map(operator.itemgetter(1), held))
                 batch.append(term)
                 offsets.append(offsets[-1] + len(term))
                 if len(batch) == 10_000:
@@ -308,7 +317,11 @@ class _Sections:
 
         writer.add_pieces("vocabulary", pieces())
         writer.add("vocabulary.offsets", narrowest(offsets))
-        writer.add("words", "\n".join(words).encode("utf-8"))
+        for section in directory.sections():
+            writer.add(*section)
+        blob, by_length = typo_words(words)
+        writer.add("words", blob)
+        writer.add("words.by_length", by_length)
 
     def _terms(self, k: int) -> Iterator[bytes]:
         """Chunk k's terms (sorted, UTF-8: in the order of their text) read back from the file."""

@@ -9,7 +9,7 @@ order in both, so what was already read stays right.
 from __future__ import annotations
 
 import json
-import struct
+import operator
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,7 +18,7 @@ from typing import Any
 
 from cqfacts.cache.columns import Postings, postings_of
 from cqfacts.cache.records import DECODERS
-from cqfacts.cache.storage import Damaged, Reader, Strings
+from cqfacts.cache.storage import Damaged, Numbers, Reader, Strings
 from cqfacts.lazy import record
 from cqfacts.model import FactBase
 
@@ -57,7 +57,7 @@ class Store:
 class Items(Mapping[str, Any]):
     """Id -> source, entity or fact, in file order, each decoded from the cache when first asked for."""
 
-    def __init__(self, store: Store, table: str, ids: Sequence[str], by_id: array[int],
+    def __init__(self, store: Store, table: str, ids: Sequence[str], by_id: Sequence[int],
                  record: Callable[[int], str]):
         self._store, self._table, self._ids, self._by_id, self._record = store, table, ids, by_id, record
         self._decode = DECODERS[table]
@@ -87,14 +87,19 @@ class Items(Mapping[str, Any]):
                 n = self.number(item_id)
                 if n is None:
                     raise KeyError(item_id)
-                item = self._decode(self._record(n))
-                if item.id != item_id:
-                    raise Damaged(f"{self._table} record {n} is not {item_id!r}")
+                item = self._decoded(n, item_id)
             except KeyError:
                 raise
             except Exception as exc:
                 return self._replaced(exc)[item_id]
-            self._read[item_id] = item
+        return item
+
+    def _decoded(self, n: int, item_id: str) -> Any:
+        """Item number ``n``, decoded from its record, which must be ``item_id``'s."""
+        item = self._decode(self._record(n))
+        if item.id != item_id:
+            raise Damaged(f"{self._table} record {n} is not {item_id!r}")
+        self._read[item_id] = item
         return item
 
     def __iter__(self) -> Iterator[str]:
@@ -111,7 +116,8 @@ class Items(Mapping[str, Any]):
     def values(self) -> list[Any]:  # type: ignore[override]
         if self._store.replacement is None:
             try:
-                return [self._read.get(i) or self[i] for i in self._ids]
+                read = self._read  # ids are in file order: each one's number is its place
+                return [read.get(i) or self._decoded(n, i) for n, i in enumerate(self._ids)]
             except Exception as exc:
                 self._store.replace(exc)
         return list(self._replaced(None).values())  # type: ignore[arg-type]
@@ -147,9 +153,10 @@ class DiskIndex:
     the TOML's index when the cache turns out to be damaged.
     """
 
-    def __init__(self, store: Store, facts: Items, ids: Sequence[str], lengths: array[int], chunks: int):
+    def __init__(self, store: Store, facts: Items, ids: Sequence[str], lengths: Sequence[int], chunks: int):
         self._store, self._facts = store, facts
-        self.ids, self.lengths, self.size = ids, lengths, len(lengths)
+        self.ids, self.lengths = _Column(store, "ids", ids), _Column(store, "lengths", lengths)
+        self.size = len(lengths)
         self.fields: Mapping[int, tuple[str, float, bool]] = _Fields(store)
         self.postings: Mapping[str, dict[int, tuple[int, int]]] = _Postings(store, chunks)
         store.listeners.append(self._switch)
@@ -184,100 +191,77 @@ class DiskIndex:
 
     @property
     def words(self) -> list[str]:
-        return self._guarded("words", lambda: self._disk_words)
+        return self.words_between(0, sys.maxsize)
+
+    def words_between(self, shortest: int, longest: int) -> list[str]:
+        """The typo words of these lengths (``cache.directory.by_length``), read from disk."""
+        if self._store.replacement is None:
+            try:
+                starts = self._word_starts
+                first, last = max(shortest, 0), min(longest, len(starts) - 2)
+                if first > last:
+                    return []
+                data = self._store.reader.read(self._store.reader.where("words") + starts[first],
+                                               starts[last + 1] - starts[first])
+                return data.decode("utf-8").split("\n")[:-1]
+            except Exception as exc:
+                self._store.replace(exc)
+        return [w for w in self._store.replacement_index.words if shortest <= len(w) <= longest]
 
     @cached_property
     def _disk_vocabulary(self) -> Sequence[str]:
-        return _Vocabulary(self._store, _Terms(self._store.reader, "vocabulary"))
+        return _Column(self._store, "vocabulary", Strings(self._store.reader, "vocabulary"))
 
     @cached_property
-    def _disk_words(self) -> list[str]:
-        blob = self._store.reader.section("words").decode("utf-8")
-        return blob.split("\n") if blob else []
+    def _word_starts(self) -> array[int]:
+        starts = self._store.reader.numbers("words.by_length")
+        if not starts or starts[0] != 0 or starts[-1] != self._store.reader.meta["sections"]["words"][1] or \
+                any(map(operator.gt, starts, starts[1:])):
+            raise Damaged("the typo words' lengths are damaged")
+        return starts
 
 
-class _Numbers(Sequence[int]):
-    """An array of integers in the cache file, each read when asked for: a query bisects a few terms of
-    each chunk, so reading every offset of every chunk (megabytes at 100,000 facts) would cost it most."""
+class _Column(Sequence[Any]):
+    """A part of the index read as it is asked for (ids, lengths, vocabulary): damage found on the way, in
+    the middle of a ranking, switches to the TOML's index (its numbering is the same: file order)."""
 
-    def __init__(self, reader: Reader, name: str):
-        entry = reader.meta["sections"].get(name)
-        if not isinstance(entry, list) or len(entry) != 3 or entry[2] not in ("B", "H", "I", "Q"):
-            raise Damaged(f"part {name!r} is not numbers")
-        self._reader, (self._start, length, typecode) = reader, entry
-        self._size = array(typecode).itemsize
-        self._pair = struct.Struct(f"={2}{typecode}")
-        if length % self._size:
-            raise Damaged(f"part {name!r} is cut short")
-        self._length = length // self._size
+    def __init__(self, store: Store, name: str, column: Sequence[Any]):
+        self._store, self._name, self._column = store, name, column
 
     def __len__(self) -> int:
-        return self._length
-
-    def __getitem__(self, i: Any) -> Any:
-        if i.__class__ is slice:
-            return [self[j] for j in range(*i.indices(self._length))]
-        if not 0 <= i < self._length:
-            raise IndexError(i)
-        return int.from_bytes(self._reader.read(self._start + i * self._size, self._size), sys.byteorder)
-
-    def pair(self, i: int) -> tuple[int, int]:
-        """Numbers ``i`` and ``i + 1``, in one read."""
-        if not 0 <= i < self._length - 1:
-            raise IndexError(i)
-        return self._pair.unpack(self._reader.read(self._start + i * self._size, 2 * self._size))
-
-
-class _Terms(Strings):
-    """A ``Strings`` part whose offsets are read as bisection needs them, two at a time."""
-
-    def __init__(self, reader: Reader, name: str):
-        self._reader = reader
-        self._start = reader.where(name)
-        self._numbers = _Numbers(reader, name + ".offsets")
-        self._length = len(self._numbers) - 1
-        self._seen: dict[int, bytes] = {}
-
-    def raw(self, i: int) -> bytes:
-        if i < 0:
-            i += self._length
-        found = self._seen.get(i)
-        if found is None:  # bisections for several terms begin at the same few middles
-            first, last = self._numbers.pair(i)
-            found = self._seen[i] = self._reader.read(self._start + first, last - first)
-        return found
-
-    def find(self, term: str) -> int:
-        """Where a term is (these are sorted, and UTF-8 sorts as the text does), -1 when it is not here."""
-        key, raw = term.encode("utf-8"), self.raw
-        low, high = 0, self._length
-        while low < high:
-            middle = (low + high) // 2
-            if raw(middle) < key:
-                low = middle + 1
-            else:
-                high = middle
-        return low if low < self._length and raw(low) == key else -1
-
-
-class _Vocabulary(Sequence[str]):
-    """The index's sorted terms, read as bisection asks; damage found on the way switches to the TOML's."""
-
-    def __init__(self, store: Store, terms: Strings):
-        self._store, self._terms = store, terms
-
-    def __len__(self) -> int:
-        return len(self._terms)
+        return len(self._column)
 
     def __getitem__(self, i: Any) -> Any:
         if self._store.replacement is None:
             try:
-                return self._terms[i]
+                return self._column[i]
             except IndexError:
                 raise
             except Exception as exc:
                 self._store.replace(exc)
-        return self._store.replacement_index.vocabulary[i]
+        return getattr(self._store.replacement_index, self._name)[i]
+
+    def take(self, indices: list[int]) -> list[int]:
+        """``self[i]`` for each of ``indices`` (``storage.Numbers.take``)."""
+        if self._store.replacement is None:
+            try:
+                return self._column.take(indices)  # type: ignore[attr-defined, no-any-return]
+            except Exception as exc:
+                self._store.replace(exc)
+        return list(map(getattr(self._store.replacement_index, self._name).__getitem__, indices))
+
+
+def _append(column: array[int], typecode: str, data: bytes) -> array[int]:
+    """``column`` with the numbers of ``data`` (of ``typecode``) after them, widened when they are wider."""
+    if typecode == column.typecode:
+        column.frombytes(data)
+        return column
+    part = array(typecode)
+    part.frombytes(data)
+    if part.itemsize > column.itemsize:
+        column = array(typecode, column)
+    column.extend(part if part.typecode == column.typecode else array(column.typecode, part))
+    return column
 
 
 class _Fields(dict[int, tuple[str, float, bool]]):
@@ -299,55 +283,54 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
     gives the same as arrays, which is how the ranker reads them."""
 
     def __init__(self, store: Store, chunks: int):
-        self._store, self._chunks, self._starts = store, chunks, store.reader.meta["chunk_starts"]
+        self._store, self._chunks = store, chunks
+        reader = store.reader
         self._fields_checked = False
         self._read: dict[str, Postings | None] = {}
         self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
-        self._parts: list[tuple[_Terms, _Numbers, list[tuple[int, str, int]]]] = []
+        self._parts: dict[int, tuple[Numbers, list[tuple[int, str, int]]]] = {}
+        # The directory: where each term of the vocabulary is, in which chunks (``cache.directory``).
+        self._vocabulary = Strings(reader, "vocabulary")
+        self._directory = [Numbers(reader, f"directory.{name}") for name in ("offsets", "chunks", "places")]
 
-    def _part(self, chunk: int) -> tuple[_Terms, _Numbers, list[tuple[int, str, int]]]:
-        if not self._fields_checked:
-            self._store.reader.section("fields")
-            self._fields_checked = True
-        while len(self._parts) <= chunk:
-            k = len(self._parts)
-            reader = self._store.reader
-            arrays = []
+    def _part(self, chunk: int) -> tuple[Numbers, list[tuple[int, str, int]]]:
+        found = self._parts.get(chunk)
+        if found is None:
+            if not self._fields_checked:
+                self._store.reader.section("fields")
+                self._fields_checked = True
+            if not 0 <= chunk < self._chunks:
+                raise Damaged(f"no chunk {chunk}")
+            sections, arrays = self._store.reader.meta["sections"], []
             for name in ("numbers", "codes", "counts"):
-                start, _, *typecode = reader.meta["sections"][f"postings.{k}.{name}"]
-                arrays.append((start, typecode[0], array(typecode[0]).itemsize))
-            self._parts.append((_Terms(reader, f"terms.{k}"), _Numbers(reader, f"postings.{k}.offsets"), arrays))
-        return self._parts[chunk]
+                start, _, typecode = sections[f"postings.{chunk}.{name}"]
+                arrays.append((start, typecode, array(typecode).itemsize))
+            found = self._parts[chunk] = (Numbers(self._store.reader, f"postings.{chunk}.offsets"), arrays)
+        return found
 
     def _lookup(self, term: str) -> Postings | None:
-        parts: list[tuple[int, array[int], array[int], array[int]]] = []
-        reader = self._store.reader
-        for chunk in range(self._chunks):
-            terms, offsets, arrays = self._part(chunk)
-            i = terms.find(term)
-            if i < 0:
-                continue
-            first, last = offsets.pair(i)
-            if not first < last:
-                raise Damaged(f"the postings of {term!r} are damaged")
-            numbers, codes, counts = (array(typecode) for _, typecode, _ in arrays)
-            for values, (start, _, size) in zip((numbers, codes, counts), arrays, strict=True):
-                values.frombytes(reader.read(start + size * first, size * (last - first)))
-            parts.append((self._starts[chunk], numbers, codes, counts))
-        if not parts:
+        """A term's postings: the directory names the chunks that hold it (ascending) and its place in each;
+        each chunk's columns are appended as read (fact numbers are the base's)."""
+        v = self._vocabulary.find(term)
+        if v < 0:
             return None
-        if len(parts) == 1 and parts[0][0] == 0:
-            return Postings(*parts[0][1:])
-        # Fact numbers are stored from the chunk's first fact: made the base's, in one array per column.
-        numbers = array("I")
-        # Each chunk's columns are as narrow as its own values allow: the base's are as wide as the widest.
-        codes, counts = (array(max((part[column] for part in parts), key=lambda a: a.itemsize).typecode)
-                         for column in (2, 3))
-        for start, chunk_numbers, chunk_codes, chunk_counts in parts:
-            numbers.extend(map(start.__add__, chunk_numbers))
-            for whole, part in ((codes, chunk_codes), (counts, chunk_counts)):
-                whole.extend(part if part.typecode == whole.typecode else iter(part))  # (copied when alike)
-        return Postings(numbers, codes, counts)
+        offsets, chunks, places = self._directory
+        first, last = offsets[v], offsets[v + 1]
+        held_by, at = chunks.span(first, last), places.span(first, last)
+        if not held_by or any(map(operator.ge, held_by, held_by[1:])):
+            raise Damaged(f"the directory of {term!r} is damaged")
+        reader = self._store.reader
+        columns: list[array[int]] = []
+        for chunk, i in zip(held_by, at, strict=True):
+            ends, arrays = self._part(chunk)
+            begin, end = ends[i], ends[i + 1]
+            if not begin < end:
+                raise Damaged(f"the postings of {term!r} are damaged")
+            if not columns:  # as wide as the first chunk's: a wider chunk's widens them (``_append``)
+                columns = [array(typecode) for _, typecode, _ in arrays]
+            for n, (start, typecode, size) in enumerate(arrays):
+                columns[n] = _append(columns[n], typecode, reader.read(start + size * begin, size * (end - begin)))
+        return Postings(*columns)
 
     def _get(self, term: str) -> Postings | None:
         if term not in self._read:

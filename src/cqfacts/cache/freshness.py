@@ -19,10 +19,12 @@ from typing import Any
 
 from cqfacts import __version__
 
-FORMAT = 3  # 3: chunks of any size, each starting where meta's chunk_starts says
+FORMAT = 4  # 3: chunks of any size, each starting where meta's chunk_starts says; 4: the term directory,
+# and postings numbered as the base's facts
 _RACY_NS = 2 * 10**9
 # The modules whose code decides what a cache holds: when one changes, caches are rebuilt.
 _CODE = ("cache/records.py", "cache/storage.py", "cache/build.py", "cache/chunks.py", "cache/postings.py",
+         "cache/directory.py",
          "cache/disk.py", "model.py", "checker.py", "toml_text.py", "term_rules.py", "search.py", "matching.py",
          "query.py", "normalize.py", "numbers.py", "number_words.py", "lazy.py", "spec.py")
 

@@ -3,7 +3,7 @@
 Layout: a 64-byte header (magic, where the meta is, its CRC-32), the sections, the CRC-32 of every 16 KiB
 block of the sections, then the meta (JSON: format, fingerprint, stamps, where each section is, the CRC of
 the block table). Nothing in it is code: a reader decodes JSON and fills ``array``s from bytes. It is read
-through ``mmap`` of the descriptor that was checked, a block's CRC checked the first time any byte of it is
+with ``pread`` from the descriptor that was checked, a block's CRC checked the first time any byte of it is
 read, so a damaged page is found wherever it is, and only the parts a command needs are read at all.
 """
 
@@ -14,7 +14,8 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any
 
 MAGIC = b"cqfacts\x00cache\x00\x00\x00"
@@ -131,38 +132,50 @@ def _write_all(fd: int, data: bytes, at: int) -> None:
 
 
 class Reader:
-    """Sections of a cache file, read through ``mmap`` of an open descriptor, each block checked once."""
+    """Sections of a cache file, read with ``pread`` from an open descriptor, each block checked once.
+
+    Not ``mmap``: every page of a mapped file that a query touches (and the pages the kernel maps around
+    it) counts in the process's memory, 270 MB for one query at a million facts, and a file cut short
+    under a mapping kills the process with SIGBUS instead of raising.
+    """
 
     def __init__(self, fd: int, size: int):
-        import mmap
-
+        self._fd = fd
         if size < HEADER_SIZE:
             raise Damaged(f"{size} bytes, not a cache")
-        self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-        magic, meta_at, meta_length, meta_crc = _HEADER.unpack_from(self._map, 0)
+        magic, meta_at, meta_length, meta_crc = _HEADER.unpack(self._pread(0, _HEADER.size))
         if magic != MAGIC:
             raise Damaged("not a cqfacts cache")
         if meta_at + meta_length != size:
             raise Damaged(f"{size:,} bytes where its parts need {meta_at + meta_length:,}")
-        text = self._map[meta_at:meta_at + meta_length]
+        text = self._pread(meta_at, meta_length)
         if zlib.crc32(text) != meta_crc:
             raise Damaged("its table of contents is damaged")
         self.meta: dict[str, Any] = json.loads(text)
         self._end = self.meta["data_end"]
-        blocks = self._map[self._end:self._end + 4 * self.meta["blocks"]]
+        if not isinstance(self._end, int) or not HEADER_SIZE <= self._end <= meta_at:
+            raise Damaged("its table of contents is damaged")
+        blocks = self._pread(self._end, 4 * self.meta["blocks"])
         if zlib.crc32(blocks) != self.meta["blocks_crc"] or -(-(self._end - HEADER_SIZE) // BLOCK) != len(blocks) // 4:
             raise Damaged("its block table is damaged")
         self._crcs = array("I")
         self._crcs.frombytes(blocks)
         self._checked = bytearray(len(self._crcs))
 
+    def _pread(self, at: int, length: int) -> bytes:
+        data = os.pread(self._fd, length, at)
+        if len(data) != length:
+            raise Damaged(f"cut short at {at + len(data):,} bytes")
+        return data
+
     def close(self) -> None:
-        self._map.close()
+        """Nothing to release: the descriptor is the caller's."""
 
     def copy_to(self, fd: int, meta: dict[str, Any]) -> None:
         """Write this file with another meta (new stamps) through ``fd``: its sections and block table as they are."""
         end = self._end + 4 * self.meta["blocks"]
-        _write_all(fd, self._map[:end], 0)
+        for at in range(0, end, 2**20):
+            _write_all(fd, self._pread(at, min(2**20, end - at)), at)
         text = json.dumps(meta, separators=(",", ":")).encode("utf-8")
         _write_all(fd, text, end)
         _write_all(fd, _HEADER.pack(MAGIC, end, len(text), zlib.crc32(text)), 0)
@@ -174,14 +187,17 @@ class Reader:
             raise Damaged(f"a part out of bounds ({start:,}+{length:,})")
         first, last = (start - HEADER_SIZE) // BLOCK, (max(end, start + 1) - 1 - HEADER_SIZE) // BLOCK
         if first == last and self._checked[first]:  # the common case: a small part of a block read before
-            return self._map[start:end]
+            return self._pread(start, length)
         for block in range(first, last + 1):
             if not self._checked[block]:
                 at = HEADER_SIZE + block * BLOCK
-                if zlib.crc32(self._map[at:min(at + BLOCK, self._end)]) != self._crcs[block]:
+                data = self._pread(at, min(at + BLOCK, self._end) - at)
+                if zlib.crc32(data) != self._crcs[block]:
                     raise Damaged(f"block {block:,} is damaged")
                 self._checked[block] = 1
-        return self._map[start:end]
+                if first == last:
+                    return data[start - at:end - at]
+        return self._pread(start, length)
 
     def _entry(self, name: str) -> list[Any]:
         entry = self.meta["sections"].get(name)
@@ -197,7 +213,7 @@ class Reader:
         return self._entry(name)[0]
 
     def numbers(self, name: str) -> array[int]:
-        """An array of integers, of the type the table of contents names."""
+        """An array of integers, of the type the table of contents names, read whole."""
         start, length, *typecode = self._entry(name)
         if typecode not in (["B"], ["H"], ["I"], ["Q"]):
             raise Damaged(f"part {name!r} is not numbers")
@@ -209,14 +225,77 @@ class Reader:
         return json.loads(self.section(name))
 
 
+class Numbers(Sequence[int]):
+    """An array of integers in the cache file, read a page (``PAGE`` numbers) at a time as it is asked for:
+    a query bisects a few terms and reads a few facts' numbers, not megabytes of arrays."""
+
+    PAGE = 1024
+
+    def __init__(self, reader: Reader, name: str):
+        entry = reader.meta["sections"].get(name)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[2] not in ("B", "H", "I", "Q"):
+            raise Damaged(f"part {name!r} is not numbers")
+        self._reader, (self._start, length, self.typecode) = reader, entry
+        self._size = array(self.typecode).itemsize
+        if length % self._size:
+            raise Damaged(f"part {name!r} is cut short")
+        self._length = length // self._size
+        self._pages: dict[int, array[int]] = {}
+        self._whole: array[int] | None = None
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _page(self, page: int) -> array[int]:
+        found = self._pages.get(page)
+        if found is None:
+            first = page * self.PAGE
+            found = array(self.typecode)
+            found.frombytes(self._reader.read(self._start + first * self._size,
+                                              (min(first + self.PAGE, self._length) - first) * self._size))
+            self._pages[page] = found
+        return found
+
+    def __getitem__(self, i: Any) -> Any:
+        if i.__class__ is slice:
+            return [self[j] for j in range(*i.indices(self._length))]
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        return self._page(i // self.PAGE)[i % self.PAGE]
+
+    def take(self, indices: list[int]) -> list[int]:
+        """``self[i]`` for each of ``indices``; many of them are taken from the whole array, read once."""
+        if len(indices) * 256 < self._length:
+            return [self[i] for i in indices]
+        if self._whole is None:
+            self._whole = self.whole()
+        return list(map(self._whole.__getitem__, indices))
+
+    def span(self, first: int, last: int) -> array[int]:
+        """Numbers [first, last) as an array, in one read."""
+        if not 0 <= first <= last <= self._length:
+            raise IndexError(first)
+        found = array(self.typecode)
+        found.frombytes(self._reader.read(self._start + first * self._size, (last - first) * self._size))
+        return found
+
+    def whole(self) -> array[int]:
+        return self.span(0, self._length)
+
+
 class Strings(Sequence[str]):
-    """The strings of a ``strings()`` blob, each decoded when asked for (bisect works on it as on a list)."""
+    """The strings of a ``strings()`` blob, each decoded when asked for (bisect works on it as on a list);
+    the offsets are read as they are needed (``Numbers``), or whole to go through them all."""
 
     def __init__(self, reader: Reader, name: str):
         self._reader = reader
         self._start = reader.where(name)
-        self._offsets = reader.numbers(name + ".offsets")
+        self._offsets = Numbers(reader, name + ".offsets")
         self._length = len(self._offsets) - 1
+        if self._length < 0:
+            raise Damaged(f"part {name!r} has no offsets")
 
     def __len__(self) -> int:
         return self._length
@@ -226,13 +305,34 @@ class Strings(Sequence[str]):
             return [self[j] for j in range(*i.indices(self._length))]
         return self.raw(i).decode("utf-8")
 
+    def __iter__(self) -> Iterator[str]:
+        if not self._length:
+            return iter(())
+        offsets = self._offsets.whole()
+        first = offsets[0]
+        blob = self._reader.read(self._start + first, offsets[-1] - first)
+        return iter([blob[a - first:b - first].decode("utf-8") for a, b in pairwise(offsets)])
+
     def raw(self, i: int) -> bytes:
         if i < 0:
             i += self._length
         if not 0 <= i < self._length:
             raise IndexError(i)
-        at = self._offsets[i]
-        return self._reader.read(self._start + at, self._offsets[i + 1] - at)
+        offsets = self._offsets
+        at = offsets[i]
+        return self._reader.read(self._start + at, offsets[i + 1] - at)
+
+    def find(self, text: str) -> int:
+        """Where a string is (these being sorted: UTF-8 sorts as the text does), -1 when it is not here."""
+        key, raw = text.encode("utf-8"), self.raw
+        low, high = 0, self._length
+        while low < high:
+            middle = (low + high) // 2
+            if raw(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low if low < self._length and raw(low) == key else -1
 
 
 class Groups(Sequence[str]):

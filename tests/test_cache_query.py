@@ -1,0 +1,100 @@
+"""Queries on a cached base of many chunks: its term directory, its typo words by length, its ranking.
+
+A base is cached in chunks (10,000 facts at most, never across two files); a query finds a term's chunks
+in the cache's term directory, reads only the typo words of the lengths a typo can reach, and ranks
+queries of several words by the sets of words facts match (``ranking._by_word_sets``). Here a generated
+base is cached in chunks of 100 facts, so every term is spread over many of them: the answers through the
+real entry point, and every term's postings, must be those of the base read from its TOML.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import QUERIES, generate
+
+MORE = ["semiconductor", "exports 2023", "Vietnam hydrogen valley", "billion", "hydrogn", "semicondutcor export",
+        "2023 2021 chongqing percent yuan", "Chongqing"]
+
+
+@pytest.fixture(scope="module")
+def chunked(tmp_path_factory) -> tuple[Path, Path]:
+    """A generated base and the cache of it, built through the CLI in chunks of 100 facts."""
+    from cqfacts.cache import build
+
+    base, cache = tmp_path_factory.mktemp("chunked") / "base", tmp_path_factory.mktemp("chunked-cache")
+    generate(800, base)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "CHUNK_FACTS", 100)
+        assert run("--facts", str(base), "search", "hydrogen", env={"CQFACTS_CACHE_DIR": str(cache)}).exit_code == 0
+    return base, cache
+
+
+@pytest.fixture(scope="module")
+def both(chunked):
+    """The base read from its TOML, and read from its cache (of many chunks)."""
+    from cqfacts.cache import load as load_cached
+    from cqfacts.loader import load
+
+    base, cache = chunked
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CQFACTS_CACHE_DIR", str(cache))
+        cached = load_cached(base, quiet=True)
+    assert cached.search_index is not None
+    assert cached.search_index._store.reader.meta["chunks"] >= 8
+    return load(base), cached
+
+
+def test_searches_through_the_cli_answer_as_the_toml_does(chunked):
+    base, cache = chunked
+    for query in (QUERIES["multi-word"], "semicondutcor export"):  # (each --no-cache run parses the TOML)
+        args = ("--facts", str(base), "search", query, "--json", "--limit", "5")
+        from_cache = run(*args, env={"CQFACTS_CACHE_DIR": str(cache)})
+        assert from_cache.stderr == "" and from_cache.exit_code == 0, query
+        assert json.loads(from_cache.stdout) == json.loads(run("--no-cache", *args).stdout), query
+        assert json.loads(from_cache.stdout), query  # each finds something: the comparison is not empty
+
+
+def test_ranking_from_many_chunks_is_the_full_ranking(both):
+    from cqfacts.search import search
+
+    toml, cached = both
+    for query in [*QUERIES.values(), *MORE]:
+        full = [(h.fact.id, h.score, h.matches) for h in search(toml, query, limit=None)]
+        assert full, query
+        for limit in (1, 10):
+            assert [(h.fact.id, h.score, h.matches) for h in search(cached, query, limit=limit)] == full[:limit]
+
+
+def test_every_term_is_found_through_the_directory_with_its_postings(both):
+    from cqfacts.cache.columns import postings_of
+    from cqfacts.search import index_for
+
+    toml, cached = both
+    memory, disk = index_for(toml), cached.search_index
+    for term in memory.vocabulary:
+        expected, found = postings_of(memory, term), disk.postings.lists(term)
+        assert found is not None, term
+        assert list(found.numbers) == list(expected.numbers), term
+        assert [disk.fields[c] for c in found.codes] == [memory.fields[c] for c in expected.codes], term
+        assert list(found.counts) == list(expected.counts), term
+    for absent in ("", "zzzzqx", "semiconducter", memory.vocabulary[-1] + "z"):
+        assert disk.postings.lists(absent) is None and absent not in disk.postings
+
+
+def test_typo_matching_reads_the_words_of_the_lengths_a_typo_reaches(both):
+    from cqfacts.search import index_for
+
+    toml, cached = both
+    words, disk = index_for(toml).words, cached.search_index
+    assert sorted(disk.words) == sorted(words)
+    for shortest, longest in ((0, 3), (5, 7), (11, 15), (9, 9), (40, 99), (6, 2)):
+        assert sorted(disk.words_between(shortest, longest)) == sorted(w for w in words
+                                                                       if shortest <= len(w) <= longest)
