@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import itertools
 import operator
 import os
 import sys
@@ -285,51 +284,6 @@ class _Sections:
         if parts["ids"]:
             self.ids.append(parts["ids"])
 
-    def _vocabulary(self) -> None:
-        """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million
-        facts the vocabulary has millions of terms), the typo words among them, and the directory of which
-        chunks hold each term (``cache.directory``)."""
-        import heapq
-
-        from cqfacts.cache.directory import Directory
-        from cqfacts.cache.directory import by_length as typo_words
-        from cqfacts.search import letter_words
-
-        writer = self.writer
-        offsets = array("Q", [0])
-        words: list[str] = []
-        chunks = len(self.starts) - 1
-        directory = Directory(chunks)
-
-        def pieces() -> Iterator[bytes]:
-            batch: list[bytes] = []
-            merged = heapq.merge(*(zip(self._terms(k), itertools.repeat(k)) for k in range(chunks)))
-            for term, held in itertools.groupby(merged, key=operator.itemgetter(0)):
-                directory.add(map(operator.itemgetter(1), held))
-                batch.append(term)
-                offsets.append(offsets[-1] + len(term))
-                if len(batch) == 10_000:
-                    words.extend(letter_words(b.decode("utf-8") for b in batch))
-                    yield b"".join(batch)
-                    batch = []
-            words.extend(letter_words(b.decode("utf-8") for b in batch))
-            yield b"".join(batch)
-
-        writer.add_pieces("vocabulary", pieces())
-        writer.add("vocabulary.offsets", narrowest(offsets))
-        for section in directory.sections():
-            writer.add(*section)
-        blob, by_length = typo_words(words)
-        writer.add("words", blob)
-        writer.add("words.by_length", by_length)
-
-    def _terms(self, k: int) -> Iterator[bytes]:
-        """Chunk k's terms (sorted, UTF-8: in the order of their text) read back from the file."""
-        blob = self.writer.read_back(f"terms.{k}")
-        typecode = self.writer.sections[f"terms.{k}.offsets"][2]
-        offsets = array(typecode)
-        offsets.frombytes(self.writer.read_back(f"terms.{k}.offsets"))
-        return map(blob.__getitem__, map(slice, offsets, offsets[1:]))
 
     def finish(self, stamps: list[freshness.Stamp], stamped: int) -> None:
         """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice."""
@@ -347,7 +301,9 @@ class _Sections:
         del ids, order
         writer.add("lengths", self.lengths)
         _strings(writer, "fields", (encode_json(list(field)) for field in self.labels))
-        self._vocabulary()
+        from cqfacts.cache.directory import write_vocabulary
+
+        write_vocabulary(self.writer, len(self.starts) - 1)
         writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
                        "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
                        "facts": len(self.lengths), "length_total": sum(self.lengths),

@@ -9,8 +9,12 @@ postings' offsets are). The build feeds it each vocabulary term's chunks as it m
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import operator
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from cqfacts.cache.storage import narrowest
 
@@ -53,3 +57,44 @@ def by_length(words: Iterable[str]) -> tuple[bytes, array[int]]:
         pieces.append(piece)
         starts.append(starts[-1] + len(piece))
     return b"".join(pieces), narrowest(starts)
+
+
+def write_vocabulary(writer: Any, chunks: int) -> None:
+    """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million facts
+    the vocabulary has millions of terms), the typo words among them, and the directory of which chunks hold
+    each term; written by the build's ``storage.Writer`` after the chunks."""
+    from cqfacts.search import letter_words
+
+    offsets = array("Q", [0])
+    words: list[str] = []
+    directory = Directory(chunks)
+
+    def pieces() -> Iterator[bytes]:
+        batch: list[bytes] = []
+        merged = heapq.merge(*(zip(_terms(writer, k), itertools.repeat(k)) for k in range(chunks)))
+        for term, held in itertools.groupby(merged, key=operator.itemgetter(0)):
+            directory.add(map(operator.itemgetter(1), held))
+            batch.append(term)
+            offsets.append(offsets[-1] + len(term))
+            if len(batch) == 10_000:
+                words.extend(letter_words(b.decode("utf-8") for b in batch))
+                yield b"".join(batch)
+                batch = []
+        words.extend(letter_words(b.decode("utf-8") for b in batch))
+        yield b"".join(batch)
+
+    writer.add_pieces("vocabulary", pieces())
+    writer.add("vocabulary.offsets", narrowest(offsets))
+    for section in directory.sections():
+        writer.add(*section)
+    blob, starts = by_length(words)
+    writer.add("words", blob)
+    writer.add("words.by_length", starts)
+
+
+def _terms(writer: Any, k: int) -> Iterator[bytes]:
+    """Chunk k's terms (sorted, UTF-8: in the order of their text) read back from the file being written."""
+    blob = writer.read_back(f"terms.{k}")
+    offsets = array(writer.sections[f"terms.{k}.offsets"][2])
+    offsets.frombytes(writer.read_back(f"terms.{k}.offsets"))
+    return map(blob.__getitem__, map(slice, offsets, offsets[1:]))
