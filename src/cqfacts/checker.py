@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import reprlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cqfacts.errors import Problem, closest
+from cqfacts.errors import Problem
 from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
+from cqfacts.problem_words import did_you_mean, partial_date_problem, shown, type_name
 from cqfacts.spec import (
     DEFAULT_SOURCE_TYPE,
     DOI_RE,
     ID_RE,
     ISSUED_RE,
     LANGUAGE_RE,
-    PARTIAL_DATE_RE,
     SCHEMA_VERSION,
     SECTION_OF,
     SITE_TYPES,
@@ -44,7 +43,7 @@ class _Checker:
         """Check one table against its spec; return the converted values, or None when unusable."""
         if not isinstance(data, dict):
             where = f"{label} " if label else ""
-            self.add(line, item, f"{where}must be a table, not {_type_name(data)}")
+            self.add(line, item, f"{where}must be a table, not {type_name(data)}")
             return None
         spec = SPECS[spec_name]
         key_lines = self.lines.keys.get(path, {})
@@ -55,7 +54,7 @@ class _Checker:
             rule = spec.get(key)
             if rule is None:
                 where = f"{label}." if label else ""
-                self.add(key_line, item, f"unknown key {where}{_shown(key)}{_did_you_mean(key, spec)}")
+                self.add(key_line, item, f"unknown key {where}{shown(key)}{did_you_mean(key, spec)}")
                 ok = False
                 continue
             converted = _KINDS[rule.kind](self, rule, value, item, (*path, key), key_line,
@@ -66,7 +65,7 @@ class _Checker:
                 values[key] = converted
         for key in _REQUIRED[spec_name]:
             if key not in data:
-                self.add(line, item, f"missing required key {(label + '.') if label else ''}{_shown(key)}")
+                self.add(line, item, f"missing required key {(label + '.') if label else ''}{shown(key)}")
                 ok = False
         return values if ok else None
 
@@ -81,33 +80,33 @@ class _Checker:
     def string(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         kind = rule.kind
         if not isinstance(value, str):
-            return self.bad(line, item, key, f"must be a string, not {_type_name(value)}")
+            return self.bad(line, item, key, f"must be a string, not {type_name(value)}")
         if not value.strip():
             return self.bad(line, item, key, "must not be empty")
         if kind == "text":
             return value
         if kind == "id" and not ID_RE.fullmatch(value):
             return self.bad(line, item, key,
-                            f"{_shown(value)} is not a valid id (lower-case letters, digits and hyphens)")
+                            f"{shown(value)} is not a valid id (lower-case letters, digits and hyphens)")
         if kind == "language" and not LANGUAGE_RE.fullmatch(value):
-            return self.bad(line, item, key, f"{_shown(value)} is not a language tag such as 'en' or 'zh'")
+            return self.bad(line, item, key, f"{shown(value)} is not a language tag such as 'en' or 'zh'")
         if kind == "url" and not URL_RE.fullmatch(value):
-            return self.bad(line, item, key, f"{_shown(value)} is not an http(s) URL")
+            return self.bad(line, item, key, f"{shown(value)} is not an http(s) URL")
         if kind == "doi" and not DOI_RE.fullmatch(value):
             return self.bad(line, item, key,
-                            f"{_shown(value)} is not a DOI; write it alone, as 10.1234/abc (no https://doi.org/)")
+                            f"{shown(value)} is not a DOI; write it alone, as 10.1234/abc (no https://doi.org/)")
         if kind == "issued":
             if len(value) == 10:
                 return self.date(value, True, lambda message: self.bad(line, item, key, message))
             if not ISSUED_RE.fullmatch(value):
-                return self.bad(line, item, key, f"{_shown(value)} is not a date; write 2024-03-31 (a TOML date), or "
+                return self.bad(line, item, key, f"{shown(value)} is not a date; write 2024-03-31 (a TOML date), or "
                                 "\"2024\" or \"2024-03\" when only the year or month is printed")
         if kind == "enum" and value not in rule.choices:
             choices = ", ".join(rule.choices)
             return self.bad(line, item, key,
-                            f"{_shown(value)} is not one of {choices}{_did_you_mean(value, rule.choices)}")
+                            f"{shown(value)} is not one of {choices}{did_you_mean(value, rule.choices)}")
         if kind == "partial_date":
-            problem = _partial_date_problem(value)
+            problem = partial_date_problem(value)
             if problem:
                 return self.bad(line, item, key, problem)
         return value
@@ -124,18 +123,18 @@ class _Checker:
 
     def boolean(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         return value if isinstance(value, bool) else self.bad(line, item, key,
-                                                              f"must be true or false, not {_type_name(value)}")
+                                                              f"must be true or false, not {type_name(value)}")
 
     def whole(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
-            return self.bad(line, item, key, f"must be a whole number, not {_type_name(value)}")
+            return self.bad(line, item, key, f"must be a whole number, not {type_name(value)}")
         if rule.minimum is not None and value < rule.minimum:
             return self.bad(line, item, key, f"must be at least {rule.minimum}")
         return value
 
     def number(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self.bad(line, item, key, f"must be a number, not {_type_name(value)}")
+            return self.bad(line, item, key, f"must be a number, not {type_name(value)}")
         if value != value or value in (float("inf"), float("-inf")):
             return self.bad(line, item, key, "must be a finite number")
         return value
@@ -145,7 +144,7 @@ class _Checker:
 
     def text_list(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         if not isinstance(value, list):
-            return self.bad(line, item, key, f"must be a list of strings, not {_type_name(value)}")
+            return self.bad(line, item, key, f"must be a list of strings, not {type_name(value)}")
         element = _ID if rule.kind == "id_list" else _TEXT
         check = self.string
         items = [check(element, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
@@ -157,7 +156,7 @@ class _Checker:
 
     def table_list(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         if not isinstance(value, list):
-            return self.bad(line, item, key, f"must be a list of tables, not {_type_name(value)}")
+            return self.bad(line, item, key, f"must be a list of tables, not {type_name(value)}")
         if len(value) < rule.min_items:
             return self.bad(line, item, key,
                             f"must have at least {rule.min_items} entr{'y' if rule.min_items == 1 else 'ies'}")
@@ -175,10 +174,10 @@ class _Checker:
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value) if len(value) == 10 else bad(
-                    f"{_shown(value)} is not a date; write YYYY-MM-DD")
+                    f"{shown(value)} is not a date; write YYYY-MM-DD")
             except ValueError:
-                return bad(f"{_shown(value)} is not a valid date; write YYYY-MM-DD")
-        return bad(f"must be a date (YYYY-MM-DD), not {_type_name(value)}")
+                return bad(f"{shown(value)} is not a valid date; write YYYY-MM-DD")
+        return bad(f"must be a date (YYYY-MM-DD), not {type_name(value)}")
 
 
 _INVALID = object()
@@ -190,58 +189,6 @@ _KINDS: dict[str, Callable[..., Any]] = {
     "int": _Checker.whole, "number": _Checker.number, "date": _Checker.day, "text_list": _Checker.text_list,
     "id_list": _Checker.text_list, "table": _Checker.subtable, "table_list": _Checker.table_list}
 _REQUIRED = {name: tuple(key for key, rule in spec.items() if rule.required) for name, spec in SPECS.items()}
-
-
-PERIOD_FORMS = "write YYYY, YYYY-MM, YYYY-MM-DD or a range START/END such as 2024/2025 or 2023-01/2023-06"
-
-
-def _partial_date_problem(value: str) -> str | None:
-    problem = _partial_date_error(value)
-    return f"{problem}; {PERIOD_FORMS}" if problem else None
-
-
-def _partial_date_error(value: str) -> str | None:
-    if not PARTIAL_DATE_RE.fullmatch(value):
-        return (f"{_shown(value)} is not a year, month or day (YYYY, YYYY-MM, YYYY-MM-DD)"
-                " or a range of two joined by '/'")
-    ends = value.split("/")
-    for part in ends:
-        try:
-            if len(part) == 7:
-                dt.date.fromisoformat(part + "-01")
-            elif len(part) == 10:
-                dt.date.fromisoformat(part)
-        except ValueError:
-            return f"{_shown(value)} is not a valid date"
-    if len(ends) == 2 and ends[1] < ends[0][: len(ends[1])]:
-        return f"{_shown(value)} ends before it starts"
-    return None
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return "a date/time"
-    return {int: "a whole number", float: "a number", str: "a string"}.get(type(value), type(value).__name__)
-
-
-_REPR = reprlib.Repr()
-_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 60, 60, 4, 4
-
-
-def _shown(value: Any) -> str:
-    """A value as a message quotes it, cut short: a 50 MB string must not make a 50 MB error line."""
-    return _REPR.repr(value)
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = closest(word, choices)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _author(values: dict[str, Any], checker: _Checker, item: str, line: int, key: str) -> Author | None:
@@ -344,14 +291,14 @@ def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex 
     for key in data:
         if key not in TOP_LEVEL:
             line = top_keys.get(key) or checker.lines.tables.get((key,), 0) or _first_table_line(checker.lines, key)
-            checker.add(line, "", f"unknown top-level key {_shown(key)}{_did_you_mean(key, TOP_LEVEL)};"
+            checker.add(line, "", f"unknown top-level key {shown(key)}{did_you_mean(key, TOP_LEVEL)};"
                         " expected schema_version, [sources.ID], [entities.ID], [facts.ID], [terms.ID]")
     version = data.get("schema_version")
     if version is None:
         checker.add(1, "", f"missing schema_version; add 'schema_version = {SCHEMA_VERSION}' at the top")
     elif version != SCHEMA_VERSION or isinstance(version, bool):
         checker.add(top_keys.get("schema_version", 1), "",
-                    f"schema_version {_shown(version)} is not supported; this cqfacts reads version {SCHEMA_VERSION}")
+                    f"schema_version {shown(version)} is not supported; this cqfacts reads version {SCHEMA_VERSION}")
     for section, spec_name in SECTION_OF.items():
         table = data.get(section)
         if table is None:
@@ -363,8 +310,8 @@ def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex 
             path = (section, item_id)
             origin = checker.lines.origin(file, path)
             if not ID_RE.fullmatch(item_id):
-                shown = _shown(item_id)
-                checker.add(origin.line, shown if section == "facts" else f"{section}.{shown}",
+                quoted = shown(item_id)
+                checker.add(origin.line, quoted if section == "facts" else f"{section}.{quoted}",
                             "is not a valid id: use lower-case letters, digits and hyphens")
                 continue
             item = item_id if section == "facts" else f"{section}.{item_id}"
@@ -393,14 +340,14 @@ def cross_check(base: FactBase, refs: list[References], broken: dict[str, set[st
     for ref in refs:
         origin = ref.origin
         if ref.source is not None and ref.source not in base.sources and ref.source not in broken_sources:
-            hint = _did_you_mean(ref.source, base.sources)
+            hint = did_you_mean(ref.source, base.sources)
             problems.append(Problem(origin.file, origin.line_of("source"), ref.fact_id,
-                                    f"source {_shown(ref.source)} is not defined{hint};"
+                                    f"source {shown(ref.source)} is not defined{hint};"
                                     " add a [sources.ID] table or fix the id"))
         for entity in ref.entities:
             if entity not in base.entities and entity not in broken_entities:
                 problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
-                                        f"entity {_shown(entity)} is not defined{_did_you_mean(entity, base.entities)};"
+                                        f"entity {shown(entity)} is not defined{did_you_mean(entity, base.entities)};"
                                         " add an [entities.ID] table or fix the id"))
     return problems
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cqfacts.checker import _did_you_mean as did_you_mean
-from cqfacts.checker import _shown as shown
 from cqfacts.errors import Problem
 from cqfacts.model import Origin
+from cqfacts.problem_words import did_you_mean, shown
 
 if TYPE_CHECKING:
     from collections.abc import Collection
