@@ -188,16 +188,16 @@ class Reader:
         first, last = (start - HEADER_SIZE) // BLOCK, (max(end, start + 1) - 1 - HEADER_SIZE) // BLOCK
         if first == last and self._checked[first]:  # the common case: a small part of a block read before
             return self._pread(start, length)
+        # One read of the whole blocks the part lies in; those not checked before are checked in it.
+        at = HEADER_SIZE + first * BLOCK
+        data = self._pread(at, min(HEADER_SIZE + (last + 1) * BLOCK, self._end) - at)
         for block in range(first, last + 1):
             if not self._checked[block]:
-                at = HEADER_SIZE + block * BLOCK
-                data = self._pread(at, min(at + BLOCK, self._end) - at)
-                if zlib.crc32(data) != self._crcs[block]:
+                offset = (block - first) * BLOCK
+                if zlib.crc32(data[offset:offset + BLOCK]) != self._crcs[block]:
                     raise Damaged(f"block {block:,} is damaged")
                 self._checked[block] = 1
-                if first == last:
-                    return data[start - at:end - at]
-        return self._pread(start, length)
+        return data[start - at:end - at]
 
     def _entry(self, name: str) -> list[Any]:
         entry = self.meta["sections"].get(name)
@@ -214,12 +214,7 @@ class Reader:
 
     def numbers(self, name: str) -> array[int]:
         """An array of integers, of the type the table of contents names, read whole."""
-        start, length, *typecode = self._entry(name)
-        if typecode not in (["B"], ["H"], ["I"], ["Q"]):
-            raise Damaged(f"part {name!r} is not numbers")
-        found = array(typecode[0])
-        found.frombytes(self.read(start, length))  # raises ValueError when its length is not whole numbers
-        return found
+        return Numbers(self, name).whole()
 
     def json(self, name: str) -> Any:
         return json.loads(self.section(name))
