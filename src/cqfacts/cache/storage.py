@@ -101,9 +101,10 @@ class Writer:
             self._write(piece)
         self.sections[name] = [start, self.pos - start, *([typecode] if typecode else [])]
 
-    def read_back(self, name: str) -> bytes:
-        """A section written before (the file's descriptor reads as well as writes)."""
+    def read_back(self, name: str, begin: int = 0, end: int | None = None) -> bytes:
+        """A section written before, or bytes [begin, end) of it (the file's descriptor reads as well as writes)."""
         start, length, *_ = self.sections[name]
+        start, length = start + begin, (length if end is None else end) - begin
         data = bytearray()
         while len(data) < length:
             piece = os.pread(self.fd, length - len(data), start + len(data))
