@@ -42,7 +42,7 @@ __all__ = ["Hit", "Match", "QueryWord", "SearchIndex", "build_index", "index_for
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from cqfacts.model import Fact, FactBase
+    from cqfacts.model import Entity, Fact, FactBase
 
 B = TypeVar("B", bound="Builder")
 
@@ -126,6 +126,8 @@ class Builder:
         self.codes: dict[tuple[str, float, bool], int] = {}
         self.lengths: list[int] = []
         self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
+        # Each entity's terms (``entity_terms``); a cache's build shares them between its chunks.
+        self.entity_terms: dict[str, tuple[list[str], ...]] = {}
 
     def code(self, key: tuple[str, float, bool]) -> int:
         """The field code of (label, weight, is alias), numbered in the order first met."""
@@ -134,6 +136,10 @@ class Builder:
             code = self.codes[key] = len(self.fields)
             self.fields.append(key)
         return code
+
+    def entity_code(self, entity_id: str, alias: bool) -> int:
+        """The field code of an entity's names, or (``alias``) of its aliases."""
+        return self.code(entity_field(entity_id, alias))
 
     def file(self, number: int, texts: list[tuple[float, int, list[str]]]) -> None:
         """Fact ``number``'s texts, each (weight, field code, its terms), in the order they count in."""
@@ -229,19 +235,40 @@ _ROLE = (SPEAKER, FIELD_WEIGHTS[SPEAKER] * _DESCRIPTION_WEIGHT, False)
 _TAG, _ID, _WHEN = (TAG, FIELD_WEIGHTS[TAG], False), (ID, FIELD_WEIGHTS[ID], False), (WHEN, FIELD_WEIGHTS[WHEN], False)
 _STATEMENT, _QUOTE = (STATEMENT, FIELD_WEIGHTS[STATEMENT], False), (QUOTE, FIELD_WEIGHTS[QUOTE], False)
 _NOTE = (NOTE, FIELD_WEIGHTS[NOTE], False)
+OWN_FIELDS = (_FIGURE, _FIGURE_WORDS, _SPEAKER, _ROLE, _TAG, _ID, _WHEN, _STATEMENT, _QUOTE, _NOTE)
 
 
 def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tuple[float, int, list[str]]]:
     """What naming an entity adds to a fact: its id's words, its name, its aliases (labelled by the entity)."""
-    entity = base.entities.get(entity_id)
-    label = f"{ENTITY}:{entity_id}"
+    found = builder.entity_terms.get(entity_id)
+    if found is None:
+        found = builder.entity_terms[entity_id] = entity_terms(entity_id, base.entities.get(entity_id))
     weight, alias_weight = FIELD_WEIGHTS[ENTITY], FIELD_WEIGHTS[ALIAS]
-    name_code = builder.code((label, weight, False))
-    texts = [(weight, name_code, terms(entity_id.replace("-", " ")))]
-    if entity is not None:
-        texts.append((weight, name_code, terms(" ".join((entity.name, entity.printed or "")))))
-        texts += [(alias_weight, builder.code((label, alias_weight, True)), terms(alias)) for alias in entity.aliases]
+    name_code = builder.entity_code(entity_id, False)
+    texts = [(weight, name_code, words) for words in found[:2]]
+    if len(found) > 2:
+        alias_code = builder.entity_code(entity_id, True)
+        texts += [(alias_weight, alias_code, words) for words in found[2:]]
     return texts
+
+
+def entity_field(entity_id: str, alias: bool) -> tuple[str, float, bool]:
+    """The field (label, weight, is alias) of an entity's names, or of its aliases."""
+    return f"{ENTITY}:{entity_id}", FIELD_WEIGHTS[ALIAS if alias else ENTITY], alias
+
+
+def base_fields(entity_ids: Iterable[str]) -> list[tuple[str, float, bool]]:
+    """Every field a base's facts can be indexed in, in the order of their codes in a cache (``cache.postings``):
+    a fact's own fields (``OWN_FIELDS``), then each entity's names and aliases, in the order of its tables."""
+    return [*OWN_FIELDS, *chain.from_iterable((entity_field(e, False), entity_field(e, True)) for e in entity_ids)]
+
+
+def entity_terms(entity_id: str, entity: Entity | None) -> tuple[list[str], ...]:
+    """The terms of an entity's id, of its names (when the base has it) and of each alias."""
+    if entity is None:
+        return (terms(entity_id.replace("-", " ")),)
+    return (terms(entity_id.replace("-", " ")), terms(" ".join((entity.name, entity.printed or ""))),
+            *map(terms, entity.aliases))
 
 
 # --- Ranking ---------------------------------------------------------------------------------------------
