@@ -29,11 +29,7 @@ class Flat(Builder):
     def __init__(self, entity_numbers: Mapping[str, int]) -> None:
         super().__init__()
         self.by_term: defaultdict[str, list[int]] = defaultdict(list)
-        self.codes = {field: code for code, field in enumerate(OWN_FIELDS)}
         self._entity_numbers = entity_numbers
-
-    def code(self, key: tuple[str, float, bool]) -> int:
-        return self.codes[key]  # a fact's own fields only: an entity's are ``entity_code``'s
 
     def entity_code(self, entity_id: str, alias: bool) -> int:
         return len(OWN_FIELDS) + 2 * self._entity_numbers[entity_id] + alias
