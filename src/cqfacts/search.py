@@ -181,7 +181,7 @@ def build_index(base: FactBase, facts: Iterable[Fact] | None = None) -> SearchIn
 
 def letter_words(vocabulary: Iterable[str]) -> list[str]:
     """The terms of letters only (not CJK), in the vocabulary's order: what typo matching compares."""
-    return [t for t in vocabulary if t.isalpha() and not is_cjk(t)]
+    return [t for t in vocabulary if t.isalpha() and (t.isascii() or not is_cjk(t))]  # (CJK is never ASCII)
 
 
 def file_facts(base: FactBase, facts: Iterable[Fact], builder: B, first: int = 0) -> B:
