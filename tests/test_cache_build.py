@@ -7,8 +7,10 @@ texts built in parallel chunks answers as the TOML does. Small inputs only: each
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomllib
@@ -118,3 +120,36 @@ def test_the_vocabulary_merged_range_by_range_is_the_one_merged_at_once(tmp_path
     assert made[0] == made[1] == made[2]
     entries = len(made[0]["directory.chunks"]) // 2  # (term, chunk) entries, two bytes each: 500 took many ranges
     assert entries > 5 * 500
+
+
+_CUT: dict[str, Any] = {}  # the file _plan_then_cut cuts short, and the build's own _plan
+
+
+def _plan_then_cut(file: Path, streams: bool) -> Any:
+    """The build's first look at a file (in a worker: a function it can name); then 20 of its facts go."""
+    planned = _CUT["looked"](file, streams)
+    if file == _CUT["file"]:
+        text = file.read_text("utf-8")
+        cut = [i for i in range(len(text)) if text.startswith("\n[facts.", i)][230]
+        file.write_text(text[:cut + 1], "utf-8")
+    return planned
+
+
+def test_a_file_of_facts_cut_short_after_the_first_look_is_numbered_as_read(tmp_path, monkeypatch):
+    """Each chunk's facts are numbered from where the first look at the files puts them: a file that loses
+    facts between that look and its chunks' reading (as many chunks, fewer facts) must not shift the facts
+    of the files after it. The build then goes the slow way, and the answers are the TOML's as it is now."""
+    base = tmp_path / "base"
+    first, second = [f for f in generate(500, base) if f.name.startswith("facts-")]
+    monkeypatch.setattr(cache_build, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(cache_build, "CHUNK_FACTS", 100)  # 250 facts a file: 3 chunks, and still 3 with 230
+    monkeypatch.setitem(_CUT, "looked", cache_build._plan)
+    monkeypatch.setitem(_CUT, "file", first)
+    monkeypatch.setattr(cache_build, "_plan", _plan_then_cut)
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path / "cache")}
+    last_of_second = second.read_text("utf-8").rsplit("\n[facts.", 1)[1].split("]", 1)[0]
+    for args in (["search", "hydrogen", "--json", "--limit", "50"], ["show", last_of_second, "--json"],
+                 ["list", "--json"]):
+        built = run("--facts", str(base), *args, env=env)
+        assert (built.exit_code, built.stdout) == (0, run("--no-cache", "--facts", str(base), *args).stdout), args
+    assert len(json.loads(run("--facts", str(base), "list", "--json", env=env).stdout)) == 480
