@@ -63,7 +63,7 @@ class Shared(NamedTuple):
     its fields' codes, ``postings.Flat``) and its terms (``search.entity_terms``, filled as they are met)."""
 
     numbers: dict[str, int]
-    terms: dict[str, tuple[list[str], ...]]
+    terms: dict[str, tuple[list[str], list[str] | None]]
 
 
 def shared(entities: dict[str, Any]) -> Shared:
