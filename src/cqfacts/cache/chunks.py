@@ -60,14 +60,20 @@ def tables(base: Any) -> Tables:
 
 class Shared(NamedTuple):
     """What every chunk of a base works out of its entities alike: each entity's place in the tables (which gives
-    its fields' codes, ``postings.Flat``) and its terms (``search.entity_terms``, filled as they are met)."""
+    its fields' codes, ``postings.Flat``) and its terms (``search.entity_terms``)."""
 
     numbers: dict[str, int]
     terms: dict[str, tuple[list[str], list[str] | None]]
 
 
 def shared(entities: dict[str, Any]) -> Shared:
-    return Shared({entity_id: n for n, entity_id in enumerate(entities)}, {})
+    """Worked out all at once, before any chunk: what lives on through a worker's chunks is then not scattered
+    among what each chunk makes and drops (a worker's memory grew by 170 MB over 50 chunks when its
+    entities' terms were kept as met)."""
+    from cqfacts.search import entity_terms
+
+    return Shared({entity_id: n for n, entity_id in enumerate(entities)},
+                  {entity_id: entity_terms(entity_id, entity) for entity_id, entity in entities.items()})
 
 
 # A worker's ``Shared`` of the tables of one key: worked out once, not once per chunk (a chunk of a base of
