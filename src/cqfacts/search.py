@@ -24,6 +24,7 @@ How a query is matched (the ideas come from Meilisearch's and Typesense's rankin
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from collections import Counter, defaultdict
 from itertools import chain, islice
@@ -128,7 +129,7 @@ class Builder:
         self.lengths: list[int] = []
         self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
         # Each entity's terms (``entity_terms``); a cache's build shares them between its chunks.
-        self.entity_terms: dict[str, tuple[list[str], list[str] | None]] = {}
+        self.entity_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
 
     def code(self, key: tuple[str, float, bool]) -> int:
         """The field code of (label, weight, is alias), numbered in the order first met."""
@@ -250,14 +251,16 @@ def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tupl
     return texts
 
 
-def entity_terms(entity_id: str, entity: Entity | None) -> tuple[list[str], list[str] | None]:
+def entity_terms(entity_id: str, entity: Entity | None) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
     """The terms of an entity's id and names (when the base has it), and of all its aliases (None: it has none).
-    Each is one text of one field: filed together, a term found in two of them counts twice, in that field."""
+    Each is one text of one field: filed together, a term found in two of them counts twice, in that field.
+    Tuples of interned strings: a cache's build keeps those of 50,000 entities in each worker."""
     names = terms(entity_id.replace("-", " "))
     if entity is None:
-        return names, None
+        return tuple(map(sys.intern, names)), None
     names += terms(" ".join((entity.name, entity.printed or "")))
-    return names, [term for alias in entity.aliases for term in terms(alias)] if entity.aliases else None
+    aliases = tuple(map(sys.intern, chain.from_iterable(map(terms, entity.aliases)))) if entity.aliases else None
+    return tuple(map(sys.intern, names)), aliases
 
 
 def entity_field(entity_id: str, alias: bool) -> tuple[str, float, bool]:

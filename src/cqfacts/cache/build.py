@@ -162,7 +162,8 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
             tasks.append((file, k // CHUNK_FACTS, first + k, planned))
         first += count or 0
     read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
-                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks), [t[2] for t in tasks], [t[3] for t in tasks]))
+                        [CHUNK_FACTS] * len(tasks), [chunks.sent(known)] * len(tasks), [t[2] for t in tasks],
+                        [t[3] for t in tasks]))
     progress.indexing(sum(count or 0 for count in counts))
     folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
     if isinstance(folder_fd, FactBase):
