@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from itertools import combinations, compress
+from itertools import chain, combinations, compress, islice
 from typing import TYPE_CHECKING, Any
 
 from cqfacts.cache.columns import Postings, postings_of
@@ -28,7 +28,7 @@ from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY,
 from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, FIELD_WEIGHTS, Hit, Match
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
     from cqfacts.concepts import Thesaurus
     from cqfacts.matching import Candidate
@@ -183,10 +183,8 @@ class _Matched:
 
     def tight(self, facts: list[int]) -> dict[int, float]:
         """An upper bound of these facts' scores (before rounding), each with its own length. The facts'
-        lengths are read at once (``_take``), and each term's postings of them weighed in one pass: a
-        posting's bound depends on its field, its count and its fact's length, of which there are few
-        different ones, so each is worked out once."""
-        fields = self.index.fields
+        lengths are read at once (``_take``), and each term's postings of them weighed in one pass
+        (``_tight_values``)."""
         base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
         ordered = sorted(facts)
         chosen = set(facts)
@@ -197,12 +195,9 @@ class _Matched:
             best: dict[int, float] = {}
             for cand, found in lists:
                 numbers, at = _places(found, ordered, chosen)
-                codes = list(map(found.codes.__getitem__, at))
-                quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
-                counted = list(zip(map(found.counts.__getitem__, at), map(length_of.__getitem__, numbers), strict=True))
-                saturated = {(tf, length): focused * tf / (tf + base_norm + per_term * length)
-                             for tf, length in set(counted)}
-                values = map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counted))
+                values = self._tight_values(shared, focused, cand, list(map(found.codes.__getitem__, at)),
+                                            list(map(found.counts.__getitem__, at)),
+                                            map(length_of.__getitem__, numbers))
                 if not best:
                     best = dict(zip(numbers, values, strict=True))
                     continue
@@ -213,6 +208,21 @@ class _Matched:
             get = total.__getitem__
             total.update(zip(best, map(float.__add__, map(get, best), best.values()), strict=True))
         return total
+
+    def _tight_values(self, shared: float, focused: float, cand: Candidate, codes: Sequence[int],
+                      counts: Sequence[int], lengths: Iterable[int]) -> Iterator[float]:
+        """The most each of a term's postings (its field's code, its count, its fact's length) adds. There
+        are few different fields, counts and lengths, so each is worked out once, and a (count, length)
+        pair is one integer, not a tuple: a tuple per posting would be as many objects for the garbage
+        collector to walk, again and again while they are made."""
+        fields = self.index.fields
+        base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
+        quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
+        wide = max(counts, default=0) + 1
+        counted = list(map(int.__add__, counts, map(wide.__mul__, lengths)))
+        saturated = {key: focused * tf / (tf + base_norm + per_term * length)
+                     for key in set(counted) for length, tf in (divmod(key, wide),)}
+        return map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counted))
 
     def _offered(self, word_text: str, best: dict[int, float], shared: float, focused: float,
                  norm: Callable[[int], float], chosen: Collection[int] | None = None) -> None:
@@ -273,7 +283,10 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
          allowed: Collection[int] | None, limit: int | None, min_score: float) -> list[Hit]:
     """The hits of a parsed query, best first: the first ``limit`` of the full ranking (all with None)."""
     matched = _Matched(index, parsed, thesaurus)
-    if limit and 2 <= len(matched.matched_in) <= _MOST_WORDS:
+    if limit and len(matched.words) == 1 and not matched.offers and allowed is None and \
+            len(next(iter(matched.matched_in.values()))) > max(_FEW, limit):
+        ranked = _rank_word(matched, limit, min_score)
+    elif limit and 2 <= len(matched.matched_in) <= _MOST_WORDS:
         ranked = _by_word_sets(matched, allowed, limit, min_score)
     else:
         eligible = matched.eligible(allowed)
@@ -288,6 +301,34 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
     # fact from disk, and a common word at 100,000 facts matches tens of thousands.
     return [Hit(chosen[n], -score, tuple(m for *_, m in sorted(found.values(), key=lambda v: order[v[3].word])))
             for score, _, _, n, found in (ranked[:limit] if limit else ranked)]
+
+
+def _rank_word(matched: _Matched, limit: int, min_score: float) -> list[Any]:
+    """The results of a query of one word, over the whole base, naming no concept. A posting's bound, with
+    its fact's own length (``_tight_values``), is its fact's score when the fact has one of the word's
+    terms, and bounds it when it has several (the best match counts). So the facts of the highest bounds
+    are scored first, which gives the score a result must reach, then every fact with a posting that
+    reaches it: passes over the postings' arrays, no dict of the word's facts (124,000 of "semiconducter"
+    at a million facts)."""
+    (word,), (lists,) = matched.words, matched.lists
+    shared, focused = matched._parts(word.text)
+    lengths = matched.index.lengths
+    valued = [(found.numbers, list(matched._tight_values(shared, focused, cand, found.codes, found.counts,
+                                                         _take(lengths, found.numbers))))
+              for cand, found in lists]
+    many = limit * len(valued)  # so many postings hold at least ``limit`` facts: a fact has one per term
+    top = heapq.nlargest(many, chain.from_iterable(values for _, values in valued))
+    first = set(islice(_reaching(valued, top[-1]), many))
+    ranked = matched.scored(first, min_score)
+    left = set(_reaching(valued, _reach(ranked, limit, min_score)))
+    left.difference_update(first)
+    return ranked + matched.scored(left, min_score)
+
+
+def _reaching(valued: list[tuple[Sequence[int], list[float]]], bound: float) -> Iterator[int]:
+    """The facts (once per term) with a posting whose value reaches ``bound``."""
+    for numbers, values in valued:
+        yield from compress(numbers, map(bound.__le__, values))
 
 
 def _by_word_sets(matched: _Matched, allowed: Collection[int] | None, limit: int, min_score: float) -> list[Any]:
