@@ -161,7 +161,7 @@ class _Matched:
         def heaviest(postings: Postings) -> float:
             if len(postings) > _MANY_FIELDS:
                 return _HEAVIEST
-            return max(fields[code][1] for code in set(postings.codes))
+            return max(_weights(fields, set(postings.codes)).values())
 
         found: dict[str, float] = {}
         for word, lists in zip(self.words, self.lists, strict=True):
@@ -177,7 +177,7 @@ class _Matched:
         """What each posting of a term adds at most, with this norm."""
         shared, focused = self._parts(word_text)
         fields, codes, counts = self.index.fields, found.codes, found.counts
-        quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
+        quality = {code: shared * weight * cand.quality for code, weight in _weights(fields, set(codes)).items()}
         saturated = {tf: focused * tf / (tf + norm) for tf in set(counts)}
         return map(float.__add__, map(quality.__getitem__, codes), map(saturated.__getitem__, counts))
 
@@ -217,7 +217,7 @@ class _Matched:
         collector to walk, again and again while they are made."""
         fields = self.index.fields
         base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
-        quality = {code: shared * fields[code][1] * cand.quality for code in set(codes)}
+        quality = {code: shared * weight * cand.quality for code, weight in _weights(fields, set(codes)).items()}
         wide = max(counts, default=0) + 1
         counted = list(map(int.__add__, counts, map(wide.__mul__, lengths)))
         saturated = {key: focused * tf / (tf + base_norm + per_term * length)
@@ -427,7 +427,13 @@ def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tup
     return list(compress(found.numbers, mask)), list(compress(range(len(mask)), mask))
 
 
-def _take(column: Sequence[int], indices: list[int]) -> list[int]:
+def _weights(fields: Mapping[int, tuple[str, float, bool]], codes: set[int]) -> dict[int, float]:
+    """The weight of each field of ``codes``: read at once from a cached index (``cache.disk._Fields``)."""
+    read = getattr(fields, "weights", None)
+    return read(codes) if read is not None else {code: fields[code][1] for code in codes}
+
+
+def _take(column: Sequence[int], indices: Sequence[int]) -> list[int]:
     """``column[i]`` for each of ``indices``: at once from a cached index's column (``storage.Numbers.take``)."""
     take = getattr(column, "take", None)
     return take(indices) if take is not None else list(map(column.__getitem__, indices))

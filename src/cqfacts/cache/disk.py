@@ -264,6 +264,9 @@ def _append(column: array[int], typecode: str, data: bytes) -> array[int]:
     return column
 
 
+_FEW_FIELDS = 16  # fields to decode, above which their labels are read in one piece
+
+
 class _Fields(dict[int, tuple[str, float, bool]]):
     """Field code -> (label, weight, is alias), each decoded when first asked for. ``_Postings`` checks the
     labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
@@ -273,9 +276,21 @@ class _Fields(dict[int, tuple[str, float, bool]]):
         self._labels = Strings(store.reader, "fields")
 
     def __missing__(self, code: int) -> tuple[str, float, bool]:
-        label, weight, alias = json.loads(self._labels[code])
+        return self._decoded(code, self._labels.raw(code))
+
+    def _decoded(self, code: int, raw: bytes) -> tuple[str, float, bool]:
+        label, weight, alias = json.loads(raw)
         field = self[code] = (str(label), float(weight), bool(alias))
         return field
+
+    def weights(self, codes: set[int]) -> dict[int, float]:
+        """The weight of each of these fields; many not decoded yet are read together (``Strings.many``):
+        a common word's postings are in the fields of thousands of entities."""
+        missing = [code for code in codes if code not in self]
+        if len(missing) > _FEW_FIELDS:
+            for code, raw in zip(missing, self._labels.many(missing), strict=True):
+                self._decoded(code, raw)
+        return {code: self[code][1] for code in codes}
 
 
 class _Postings(Mapping[str, dict[int, tuple[int, int]]]):

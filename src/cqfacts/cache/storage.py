@@ -317,6 +317,19 @@ class Strings(Sequence[str]):
         at = offsets[i]
         return self._reader.read(self._start + at, offsets[i + 1] - at)
 
+    def many(self, indices: Sequence[int]) -> list[bytes]:
+        """``raw(i)`` for each of ``indices``, from one read of the offsets and one of the strings between
+        the first and the last of them."""
+        if not indices:
+            return []
+        low, high = min(indices), max(indices)
+        if low < 0 or high >= self._length:
+            raise IndexError(low if low < 0 else high)
+        offsets = self._offsets.span(low, high + 2)
+        first = offsets[0]
+        blob = self._reader.read(self._start + first, offsets[-1] - first)
+        return [blob[offsets[i - low] - first:offsets[i - low + 1] - first] for i in indices]
+
     def find(self, text: str) -> int:
         """Where a string is (these being sorted: UTF-8 sorts as the text does), -1 when it is not here."""
         key, raw = text.encode("utf-8"), self.raw
