@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import combinations, compress
 from typing import TYPE_CHECKING, Any
 
-from cqfacts.cache.columns import Postings, postings_of
+from cqfacts.cache.columns import Facts, Postings, postings_of
 from cqfacts.concepts import SYNONYM
 from cqfacts.matching import ALIAS_HOW, BROADER_QUALITY, EXACT, SYNONYM_QUALITY, candidates, facts_with
 from cqfacts.search import _B, _COMMON_SHARE, _K1, _SHARES, FIELD_WEIGHTS, Match
@@ -56,20 +56,12 @@ class Matched:
                 for n, (weight, occurrences, label, found_terms) in facts_with(index, needs).items():
                     for word_text in span.words:
                         self.offers.append((n, word_text, weight * quality, occurrences, label, how, found_terms))
-        offered = {offer[1] for offer in self.offers}
-        # The facts each word matches: one term's postings as they are, else their union (a set).
-        self.matched_in: dict[str, Collection[int]] = {}
+        # The facts each word matches (its terms' postings, the facts of the concepts it is part of).
+        self.matched_in: dict[str, Facts] = {
+            word.text: Facts((postings.numbers for _, postings in lists),
+                             (offer[0] for offer in self.offers if offer[1] == word.text))
+            for word, lists in zip(self.words, self.lists, strict=True)}
         self.whole: set[str] = set()  # the words every fact of which is eligible (``eligible`` says)
-        for word, lists in zip(self.words, self.lists, strict=True):
-            if len(lists) == 1 and word.text not in offered:
-                self.matched_in[word.text] = lists[0][1].numbers
-                continue
-            facts_of: set[int] = set()
-            for _, postings in lists:
-                facts_of.update(postings.numbers)
-            if word.text in offered:
-                facts_of.update(offer[0] for offer in self.offers if offer[1] == word.text)
-            self.matched_in[word.text] = facts_of
         size = index.size
         self.weights = {w: _idf(size, len(facts_of)) for w, facts_of in self.matched_in.items()}
         self.total_weight = sum(self.weights.values()) or 1.0
@@ -90,7 +82,7 @@ class Matched:
             found = set().union(*(sets[w] for w in enough))
             self.whole = set(enough) if allowed is None else set()
         elif self.needed == 2 and (not self.needed_telling or len(self.telling) == len(sets)):
-            as_sets = [facts_of if isinstance(facts_of, set) else set(facts_of) for facts_of in sets.values()]
+            as_sets = [facts_of.as_set() for facts_of in sets.values()]
             found = set().union(*(a.intersection(b) for a, b in combinations(as_sets, 2)))  # in two words
         else:
             needed, needed_telling = self.needed, self.needed_telling

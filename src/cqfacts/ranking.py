@@ -92,14 +92,6 @@ def _by_word_sets(matched: Matched, allowed: Collection[int] | None, limit: int,
     most = matched.most()
     sets = matched.matched_in
     words = list(sets)
-    as_set: dict[str, set[int]] = {}
-
-    def facts_of(word: str) -> set[int]:
-        found = as_set.get(word)
-        if found is None:
-            found = as_set[word] = sets[word] if isinstance(sets[word], set) else set(sets[word])  # type: ignore[arg-type]
-        return found
-
     chosen = [(sum(most[w] for w in combo), combo) for size in range(len(words), matched.needed - 1, -1)
               for combo in combinations(words, size)
               if len(matched.telling.intersection(combo)) >= matched.needed_telling]
@@ -110,11 +102,15 @@ def _by_word_sets(matched: Matched, allowed: Collection[int] | None, limit: int,
         if bound < _reach(ranked, limit, min_score):
             break
         smallest, *others = sorted(combo, key=lambda w: len(sets[w]))
-        facts = facts_of(smallest) - done
+        facts = sets[smallest].as_set() - done
         for word in others:
             if not facts:
                 break
-            facts.intersection_update(facts_of(word) if len(sets[word]) < 8 * len(facts) else sets[word])
+            other = sets[word]  # a few facts are looked up in a word's postings; for many, its facts are gone through
+            if len(other) < 8 * len(facts):
+                facts.intersection_update(other)
+            else:
+                facts = set(filter(other.__contains__, facts))
         if allowed is not None:
             facts = {n for n in facts if n in allowed}
         if facts:

@@ -11,7 +11,7 @@ bisection.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 
@@ -35,6 +35,58 @@ class Postings:
     def as_dict(self) -> dict[int, tuple[int, int]]:
         """The postings as ``SearchIndex`` holds them: fact number -> (field code, occurrences)."""
         return dict(zip(self.numbers, zip(self.codes, self.counts, strict=True), strict=True))
+
+
+def _holds(numbers: Sequence[int], n: int) -> bool:
+    i = bisect_left(numbers, n)
+    return i < len(numbers) and numbers[i] == n
+
+
+class Facts(Collection[int]):
+    """The facts any of a word's terms is in, from their postings' fact numbers (each ascending) and a few
+    more (a concept the query names): how many, and whether one is, without a set of them all when one
+    term holds most of them; the set is made when it is asked for (``as_set``). A common word's forms
+    hold hundreds of thousands of postings at a million facts, and most queries need only their number."""
+
+    def __init__(self, numbers: Iterable[Sequence[int]], more: Iterable[int] = ()):
+        self._lists = sorted(numbers, key=len, reverse=True)
+        self._more = set(more)
+        self._set: set[int] | None = None
+        self._size: int | None = None
+
+    def as_set(self) -> set[int]:
+        if self._set is None:
+            self._set = set(self._more).union(*self._lists)
+        return self._set
+
+    def __len__(self) -> int:
+        if self._size is None:
+            self._size = self._count()
+        return self._size
+
+    def _count(self) -> int:
+        if self._set is not None or not self._lists:
+            return len(self.as_set())
+        largest, *others = self._lists
+        if not others and not self._more:
+            return len(largest)
+        # The largest term's facts, and those of the rest it does not have: found by bisection when few.
+        rest = set(self._more).union(*others)
+        if len(rest) * 8 < len(largest):
+            shared = sum(1 for n in rest if _holds(largest, n))
+        else:
+            shared = len(rest.intersection(largest))
+        return len(largest) + len(rest) - shared
+
+    def __contains__(self, n: object) -> bool:
+        if self._set is not None:
+            return n in self._set
+        return isinstance(n, int) and (n in self._more or any(_holds(numbers, n) for numbers in self._lists))
+
+    def __iter__(self) -> Iterator[int]:
+        if len(self._lists) == 1 and not self._more:
+            return iter(self._lists[0])
+        return iter(self.as_set())
 
 
 def postings_of(index: Any, term: str) -> Postings | None:
