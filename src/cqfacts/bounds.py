@@ -58,7 +58,7 @@ class Matched:
                         self.offers.append((n, word_text, weight * quality, occurrences, label, how, found_terms))
         # The facts each word matches (its terms' postings, the facts of the concepts it is part of).
         self.matched_in: dict[str, Facts] = {
-            word.text: Facts((postings.numbers for _, postings in lists),
+            word.text: Facts((postings for _, postings in lists),
                              (offer[0] for offer in self.offers if offer[1] == word.text))
             for word, lists in zip(self.words, self.lists, strict=True)}
         self.whole: set[str] = set()  # the words every fact of which is eligible (``eligible`` says)
@@ -154,6 +154,10 @@ class Matched:
                        for _, text, quality, tf, *_ in self.offers if text == word.text]
             found[word.text] = max(values, default=0.0)
         return found
+
+    def loose_values(self, word_text: str, cand: Candidate, found: Postings) -> Iterator[float]:
+        """The most each of a term's postings adds, in the shortest fact."""
+        return self._weighed(word_text, cand, found, _K1 * (1 - _B + _B * self.length_min / self.average_length))
 
     def _weighed(self, word_text: str, cand: Candidate, found: Postings, norm: float) -> Iterator[float]:
         """What each posting of a term adds at most, with this norm."""

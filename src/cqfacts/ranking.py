@@ -55,25 +55,45 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
 
 
 def _rank_word(matched: Matched, limit: int, min_score: float) -> list[Any]:
-    """The results of a query of one word, over the whole base, naming no concept. A posting's bound, with
-    its fact's own length (``tight_values``), is its fact's score when the fact has one of the word's
-    terms, and bounds it when it has several (the best match counts). So the facts of the highest bounds
-    are scored first, which gives the score a result must reach, then every fact with a posting that
-    reaches it: passes over the postings' arrays, no dict of the word's facts (124,000 of "semiconducter"
-    at a million facts)."""
+    """The results of a query of one word, over the whole base, naming no concept, in passes over the
+    postings' arrays, with no dict of the word's facts (124,000 of "semiconducter" at a million facts).
+    A fact's score is at most the best bound of its postings of the word's terms: first as if it were the
+    shortest fact (``loose_values``), then, for the postings that reach the score a result must reach, with
+    its own length (``tight_values``), which is the fact's score when it has one of the word's terms. Each
+    time the facts of the highest bounds are scored first, which raises the score a result must reach;
+    then every fact with a posting that reaches it is scored."""
     (word,), (lists,) = matched.words, matched.lists
-    shared, focused = matched.parts(word.text)
-    lengths = matched.index.lengths
-    valued = [(found.numbers, list(matched.tight_values(shared, focused, cand, found.codes, found.counts,
-                                                         take(lengths, found.numbers))))
-              for cand, found in lists]
+    valued = [(found.numbers, list(matched.loose_values(word.text, cand, found))) for cand, found in lists]
+    ranked: list[Any] = []
+    done: set[int] = set()
+    reach = _score_top(matched, valued, limit, min_score, ranked, done)
+    kept = [list(compress(range(len(values)), map(reach.__le__, values))) for _, values in valued]
+    if sum(map(len, kept)) > 4 * max(_FEW, limit):  # many left: their bounds with each fact's own length
+        shared, focused = matched.parts(word.text)
+        valued = []
+        for (cand, found), at in zip(lists, kept, strict=True):
+            numbers = list(map(found.numbers.__getitem__, at))
+            valued.append((numbers, list(matched.tight_values(
+                shared, focused, cand, list(map(found.codes.__getitem__, at)),
+                list(map(found.counts.__getitem__, at)), take(matched.index.lengths, numbers)))))
+        reach = _score_top(matched, valued, limit, min_score, ranked, done)
+    left = set(_reaching(valued, reach))
+    left.difference_update(done)
+    return ranked + matched.scored(left, min_score)
+
+
+def _score_top(matched: Matched, valued: list[tuple[Sequence[int], list[float]]], limit: int, min_score: float,
+               ranked: list[Any], done: set[int]) -> float:
+    """Score facts of the highest posting bounds of ``valued`` (not scored yet), at least ``limit`` of them
+    when there are; the bound a fact must reach to be kept."""
     many = limit * len(valued)  # so many postings hold at least ``limit`` facts: a fact has one per term
     top = heapq.nlargest(many, chain.from_iterable(values for _, values in valued))
-    first = set(islice(_reaching(valued, top[-1]), many))
-    ranked = matched.scored(first, min_score)
-    left = set(_reaching(valued, _reach(ranked, limit, min_score)))
-    left.difference_update(first)
-    return ranked + matched.scored(left, min_score)
+    if top:
+        first = set(islice(_reaching(valued, top[-1]), many))
+        first.difference_update(done)
+        ranked += matched.scored(first, min_score)
+        done.update(first)
+    return _reach(ranked, limit, min_score)
 
 
 def _reaching(valued: list[tuple[Sequence[int], list[float]]], bound: float) -> Iterator[int]:

@@ -18,28 +18,27 @@ from typing import Any
 class Postings:
     """A term's postings: ``numbers[i]`` (ascending), ``codes[i]`` (its field) and ``counts[i]`` (occurrences)."""
 
-    __slots__ = ("codes", "counts", "numbers")
+    __slots__ = ("_found", "codes", "counts", "numbers")
 
     def __init__(self, numbers: Sequence[int], codes: Sequence[int], counts: Sequence[int]):
         self.numbers, self.codes, self.counts = numbers, codes, counts
+        self._found: dict[int, int] = {}  # fact -> place, of the facts looked for: a query asks again
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def find(self, n: int) -> int:
         """Where fact ``n`` is in these postings, -1 when the term is not in it."""
-        numbers = self.numbers
-        i = bisect_left(numbers, n)
-        return i if i < len(numbers) and numbers[i] == n else -1
+        i = self._found.get(n)
+        if i is None:
+            numbers = self.numbers
+            i = bisect_left(numbers, n)
+            i = self._found[n] = i if i < len(numbers) and numbers[i] == n else -1
+        return i
 
     def as_dict(self) -> dict[int, tuple[int, int]]:
         """The postings as ``SearchIndex`` holds them: fact number -> (field code, occurrences)."""
         return dict(zip(self.numbers, zip(self.codes, self.counts, strict=True), strict=True))
-
-
-def _holds(numbers: Sequence[int], n: int) -> bool:
-    i = bisect_left(numbers, n)
-    return i < len(numbers) and numbers[i] == n
 
 
 class Facts(Collection[int]):
@@ -48,8 +47,9 @@ class Facts(Collection[int]):
     term holds most of them; the set is made when it is asked for (``as_set``). A common word's forms
     hold hundreds of thousands of postings at a million facts, and most queries need only their number."""
 
-    def __init__(self, numbers: Iterable[Sequence[int]], more: Iterable[int] = ()):
-        self._lists = sorted(numbers, key=len, reverse=True)
+    def __init__(self, postings: Iterable[Postings], more: Iterable[int] = ()):
+        self._postings = sorted(postings, key=len, reverse=True)
+        self._lists = [found.numbers for found in self._postings]
         self._more = set(more)
         self._set: set[int] | None = None
         self._size: int | None = None
@@ -73,7 +73,7 @@ class Facts(Collection[int]):
         # The largest term's facts, and those of the rest it does not have: found by bisection when few.
         rest = set(self._more).union(*others)
         if len(rest) * 8 < len(largest):
-            shared = sum(1 for n in rest if _holds(largest, n))
+            shared = sum(1 for n in rest if self._postings[0].find(n) >= 0)
         else:
             shared = len(rest.intersection(largest))
         return len(largest) + len(rest) - shared
@@ -81,7 +81,7 @@ class Facts(Collection[int]):
     def __contains__(self, n: object) -> bool:
         if self._set is not None:
             return n in self._set
-        return isinstance(n, int) and (n in self._more or any(_holds(numbers, n) for numbers in self._lists))
+        return isinstance(n, int) and (n in self._more or any(found.find(n) >= 0 for found in self._postings))
 
     def __iter__(self) -> Iterator[int]:
         if len(self._lists) == 1 and not self._more:
