@@ -45,8 +45,12 @@ class Matched:
         self.index, self.words = index, parsed.words
         known = thesaurus.words if thesaurus is not None else frozenset()
         self.lists: list[list[tuple[Candidate, Postings]]] = []
-        for word in self.words:
-            found = ((cand, postings_of(index, cand.term)) for cand in candidates(index, word, known))
+        offered = [candidates(index, word, known) for word in self.words]
+        prefetch = getattr(index.postings, "prefetch", None)  # a cached index reads its terms together
+        if prefetch is not None:
+            prefetch(cand.term for cands in offered for cand in cands)
+        for cands in offered:
+            found = ((cand, postings_of(index, cand.term)) for cand in cands)
             self.lists.append([(cand, postings) for cand, postings in found if postings is not None])
         self.offers: list[_Offer] = []  # the concepts the query names: their other names, the concepts below
         for span in parsed.spans:

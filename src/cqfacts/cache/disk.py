@@ -12,7 +12,7 @@ import json
 import operator
 import sys
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -277,6 +277,21 @@ def _append(column: array[int], typecode: str, data: bytes) -> array[int]:
 _FEW_FIELDS = 16  # fields to decode, above which their labels are read in one piece
 
 
+_GAP = 1024  # postings between two terms of a chunk, below which both are read in one piece
+
+
+def _runs(entries: list[tuple[int, str]], ends: Sequence[int]) -> Iterator[list[tuple[int, str]]]:
+    """(place, term) of one chunk, by place, in runs of terms whose postings lie close together."""
+    run = [entries[0]]
+    for entry in entries[1:]:
+        if ends[entry[0]] - ends[run[-1][0] + 1] <= _GAP:
+            run.append(entry)
+        else:
+            yield run
+            run = [entry]
+    yield run
+
+
 class _Fields(dict[int, tuple[str, float, bool]]):
     """Field code -> (label, weight, is alias), each decoded when first asked for. ``_Postings`` checks the
     labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
@@ -333,33 +348,56 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             found = self._parts[chunk] = (Numbers(self._store.reader, f"postings.{chunk}.offsets"), arrays)
         return found
 
-    def _lookup(self, term: str) -> Postings | None:
-        """A term's postings: the directory names the chunks that hold it (ascending) and its place in each;
-        each chunk's columns are appended as read (fact numbers are the base's)."""
-        v = self._vocabulary.find(term)
-        if v < 0:
-            return None
+    def _read_terms(self, terms: list[str]) -> None:
+        """These terms' postings, into ``_read``: the directory names the chunks that hold each (ascending)
+        and its place in each; each chunk's columns are appended as read (fact numbers are the base's).
+        Terms close together in a chunk's terms (a word's forms: export, exported, exports) are read in one
+        piece per column of that chunk (``_runs``)."""
         offsets, chunks, places = self._directory
-        first, last = offsets[v], offsets[v + 1]
-        held_by, at = chunks.span(first, last), places.span(first, last)
-        if not held_by or any(map(operator.ge, held_by, held_by[1:])):
-            raise Damaged(f"the directory of {term!r} is damaged")
+        by_chunk: dict[int, list[tuple[int, str]]] = {}
+        columns: dict[str, list[array[int]]] = {}
+        for term in terms:
+            v = self._vocabulary.find(term)
+            if v < 0:
+                self._read[term] = None
+                continue
+            first, last = offsets[v], offsets[v + 1]
+            held_by = chunks.span(first, last)
+            if not held_by or any(map(operator.ge, held_by, held_by[1:])):
+                raise Damaged(f"the directory of {term!r} is damaged")
+            for chunk, place in zip(held_by, places.span(first, last), strict=True):
+                by_chunk.setdefault(chunk, []).append((place, term))
+            columns[term] = []
         reader = self._store.reader
-        columns: list[array[int]] = []
-        for chunk, i in zip(held_by, at, strict=True):
+        for chunk in sorted(by_chunk):
             ends, arrays = self._part(chunk)
-            begin, end = ends[i], ends[i + 1]
-            if not begin < end:
-                raise Damaged(f"the postings of {term!r} are damaged")
-            if not columns:  # as wide as the first chunk's: a wider chunk's widens them (``_append``)
-                columns = [array(typecode) for _, typecode, _ in arrays]
-            for n, (start, typecode, size) in enumerate(arrays):
-                columns[n] = _append(columns[n], typecode, reader.read(start + size * begin, size * (end - begin)))
-        return Postings(*columns)
+            for run in _runs(sorted(by_chunk[chunk]), ends):
+                begin, end = ends[run[0][0]], ends[run[-1][0] + 1]
+                read = [reader.read(start + size * begin, size * (end - begin)) if begin < end else b""
+                        for start, _, size in arrays]
+                for place, term in run:
+                    low, high = ends[place], ends[place + 1]
+                    if not begin <= low < high <= end:
+                        raise Damaged(f"the postings of {term!r} are damaged")
+                    own = columns[term]
+                    if not own:  # as wide as the first chunk's: a wider chunk's widens them (``_append``)
+                        own += [array(typecode) for _, typecode, _ in arrays]
+                    for n, (data, (_, typecode, size)) in enumerate(zip(read, arrays, strict=True)):
+                        own[n] = _append(own[n], typecode, data[size * (low - begin):size * (high - begin)])
+        for term, own in columns.items():
+            self._read[term] = Postings(*own)
+
+    def prefetch(self, terms: Iterable[str]) -> None:
+        """Read these terms' postings together (a query's terms: ``lists`` then finds them read)."""
+        if self._store.replacement is None:
+            try:
+                self._read_terms(sorted({term for term in terms if term not in self._read}))
+            except Exception as exc:
+                self._store.replace(exc)
 
     def _get(self, term: str) -> Postings | None:
         if term not in self._read:
-            self._read[term] = self._lookup(term)
+            self._read_terms([term])
         return self._read[term]
 
     def lists(self, term: str) -> Postings | None:
@@ -372,7 +410,16 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         return postings_of(self._store.replacement_index, term)
 
     def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self.lists(term) is not None
+        """Whether a fact has the term: its vocabulary says (every term of it is some chunk's), unread."""
+        if not isinstance(term, str):
+            return False
+        if self._store.replacement is None:
+            try:
+                known = self._read.get(term, False)
+                return known is not None if known is not False else self._vocabulary.find(term) >= 0
+            except Exception as exc:
+                self._store.replace(exc)
+        return term in self._store.replacement_index.postings
 
     def __getitem__(self, term: str) -> dict[int, tuple[int, int]]:
         if self._store.replacement is None:
