@@ -138,26 +138,27 @@ class Matched:
         return total
 
     def most(self) -> dict[str, float]:
-        """The most each word can add to a score (of 100), in any fact. The heaviest field of a common
-        term's postings is taken to weigh the most any field does: finding it would mean decoding the
-        labels of thousands of fields (an entity's name is a field of its own)."""
+        """The most each word can add to a score (of 100), in any fact (``most_of`` each of its terms)."""
         shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
-        fields = self.index.fields
-
-        def heaviest(postings: Postings) -> float:
-            if len(postings) > _MANY_FIELDS:
-                return _HEAVIEST
-            return max(_weights(fields, set(postings.codes)).values())
-
         found: dict[str, float] = {}
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self.parts(word.text)
-            values = [shared * cand.quality * heaviest(postings) +
-                      focused * (tf := max(postings.counts)) / (tf + shortest) for cand, postings in lists]
+            values = [self.most_of(word.text, cand, postings) for cand, postings in lists]
             values += [shared * quality + focused * tf / (tf + shortest)
                        for _, text, quality, tf, *_ in self.offers if text == word.text]
             found[word.text] = max(values, default=0.0)
         return found
+
+    def most_of(self, word_text: str, cand: Candidate, postings: Postings) -> float:
+        """The most a word can add to a score (of 100) through one of its terms, in any fact. The heaviest
+        field of a common term's postings is taken to weigh the most any field does: finding it would mean
+        decoding the labels of thousands of fields (an entity's name is a field of its own)."""
+        shared, focused = self.parts(word_text)
+        shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
+        heaviest = _HEAVIEST if len(postings) > _MANY_FIELDS else \
+            max(_weights(self.index.fields, set(postings.codes)).values())
+        tf = max(postings.counts)
+        return shared * cand.quality * heaviest + focused * tf / (tf + shortest)
 
     def loose_values(self, word_text: str, cand: Candidate, found: Postings) -> Iterator[float]:
         """The most each of a term's postings adds, in the shortest fact."""

@@ -62,11 +62,16 @@ def _rank_word(matched: Matched, limit: int, min_score: float) -> list[Any]:
     its own length (``tight_values``), which is the fact's score when it has one of the word's terms. Each
     time the facts of the highest bounds are scored first, which raises the score a result must reach;
     then every fact with a posting that reaches it is scored."""
-    (word,), (lists,) = matched.words, matched.lists
-    valued = [(found.numbers, list(matched.loose_values(word.text, cand, found))) for cand, found in lists]
+    (word,), (terms,) = matched.words, matched.lists
+    # The term that can add the most first: its best facts' scores may leave the others out altogether
+    # ("semiconducter": "semiconductor" with one typo, then "semiconductors" with two).
+    terms = sorted(terms, key=lambda term: -matched.most_of(word.text, *term))
     ranked: list[Any] = []
     done: set[int] = set()
+    valued = [(terms[0][1].numbers, list(matched.loose_values(word.text, *terms[0])))]
     reach = _score_top(matched, valued, limit, min_score, ranked, done)
+    lists = terms[:1] + [term for term in terms[1:] if matched.most_of(word.text, *term) >= reach]
+    valued += [(found.numbers, list(matched.loose_values(word.text, cand, found))) for cand, found in lists[1:]]
     kept = [list(compress(range(len(values)), map(reach.__le__, values))) for _, values in valued]
     if sum(map(len, kept)) > 4 * max(_FEW, limit):  # many left: their bounds with each fact's own length
         shared, focused = matched.parts(word.text)

@@ -292,6 +292,15 @@ def _runs(entries: list[tuple[int, str]], ends: Sequence[int]) -> Iterator[list[
     yield run
 
 
+def _weight(raw: bytes) -> float:
+    """The weight of a field's label, ``[label, weight, is alias]`` in JSON, read from its end: the
+    label may hold commas, the weight and the flag never do (the same float ``json`` would give)."""
+    end = raw.rindex(b",")
+    if not raw.startswith(b'["') or raw[end:] not in (b",true]", b",false]"):
+        raise Damaged("a field's label is damaged")
+    return float(raw[raw.rindex(b",", 0, end) + 1:end])
+
+
 class _Fields(dict[int, tuple[str, float, bool]]):
     """Field code -> (label, weight, is alias), each decoded when first asked for. ``_Postings`` checks the
     labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
@@ -299,6 +308,7 @@ class _Fields(dict[int, tuple[str, float, bool]]):
     def __init__(self, store: Store):
         super().__init__()
         self._labels = Strings(store.reader, "fields")
+        self._weights: dict[int, float] = {}  # of the fields whose weight only was read
 
     def __missing__(self, code: int) -> tuple[str, float, bool]:
         return self._decoded(code, self._labels.raw(code))
@@ -309,13 +319,14 @@ class _Fields(dict[int, tuple[str, float, bool]]):
         return field
 
     def weights(self, codes: set[int]) -> dict[int, float]:
-        """The weight of each of these fields; many not decoded yet are read together (``Strings.many``):
-        a common word's postings are in the fields of thousands of entities."""
-        missing = [code for code in codes if code not in self]
+        """The weight of each of these fields; many not decoded yet are read together (``Strings.many``),
+        and only their weights taken (``_weight``): a common word's postings are in the fields of thousands
+        of entities."""
+        weights = self._weights
+        missing = [code for code in codes if code not in self and code not in weights]
         if len(missing) > _FEW_FIELDS:
-            for code, raw in zip(missing, self._labels.many(missing), strict=True):
-                self._decoded(code, raw)
-        return {code: self[code][1] for code in codes}
+            weights.update(zip(missing, map(_weight, self._labels.many(missing)), strict=True))
+        return {code: weights[code] if code in weights else self[code][1] for code in codes}
 
 
 class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
