@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 _EPSILON = 1e-6
 # Below this many facts that may be results, all are scored: bounds would cost more than they save.
 _FEW = 64
+# Up to this many facts to rank among, their bounds are worked out with their own lengths from the start.
+_TIGHT_FIRST = 20_000
 # Up to this many words, a query's facts are taken by the sets of its words they match (``_by_word_sets``).
 _MOST_WORDS = 10
 
@@ -153,8 +155,11 @@ def _rank_among(matched: Matched, facts: list[int], limit: int, min_score: float
         ranked += matched.scored(set(facts), min_score)
         done.update(facts)
         return
-    bounds = matched.loose(facts, every)
-    for tighten in (True, False):
+    # Of a few thousand facts (those of every word of a set), few are left out by the loose bounds: they
+    # differ by their lengths. Their tight bounds cost little more.
+    tight_first = len(facts) <= _TIGHT_FIRST
+    bounds = matched.tight(facts) if tight_first else matched.loose(facts, every)
+    for tighten in (not tight_first, False):
         reach = _score_first(matched, bounds, limit, min_score, ranked, done)
         left = [n for n, bound in bounds.items() if bound >= reach and n not in done]
         if not tighten or len(left) <= max(_FEW, limit):
