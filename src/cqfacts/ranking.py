@@ -19,7 +19,9 @@ from cqfacts.search import Hit
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Mapping, Sequence
 
+    from cqfacts.cache.columns import Postings
     from cqfacts.concepts import Thesaurus
+    from cqfacts.matching import Candidate
     from cqfacts.query import Query
 
 # Bounds are sums of floats taken in another order than the score's: this much (of 100) covers that.
@@ -75,18 +77,32 @@ def _rank_word(matched: Matched, limit: int, min_score: float) -> list[Any]:
     lists = terms[:1] + [term for term in terms[1:] if matched.most_of(word.text, *term) >= reach]
     valued += [(found.numbers, list(matched.loose_values(word.text, cand, found))) for cand, found in lists[1:]]
     kept = [list(compress(range(len(values)), map(reach.__le__, values))) for _, values in valued]
-    if sum(map(len, kept)) > 4 * max(_FEW, limit):  # many left: their bounds with each fact's own length
-        shared, focused = matched.parts(word.text)
-        valued = []
-        for (cand, found), at in zip(lists, kept, strict=True):
-            numbers = list(map(found.numbers.__getitem__, at))
-            valued.append((numbers, list(matched.tight_values(
-                shared, focused, cand, list(map(found.codes.__getitem__, at)),
-                list(map(found.counts.__getitem__, at)), take(matched.index.lengths, numbers)))))
+    many = 4 * max(_FEW, limit)
+    if sum(map(len, kept)) > many:  # many left: their bounds with each fact's own length, the highest first
+        loose = [values for _, values in valued]
+        cut = heapq.nlargest(many, chain.from_iterable(map(values.__getitem__, at)
+                                                       for values, at in zip(loose, kept, strict=True)))[-1]
+        valued = _tightened(matched, word.text, lists, [list(compress(at, map(cut.__le__, map(values.__getitem__, at))))
+                                                        for values, at in zip(loose, kept, strict=True)])
         reach = _score_top(matched, valued, limit, min_score, ranked, done)
+        valued += _tightened(matched, word.text, lists, [[i for i in at if reach <= values[i] < cut]
+                                                         for values, at in zip(loose, kept, strict=True)])
     left = set(_reaching(valued, reach))
     left.difference_update(done)
     return ranked + matched.scored(left, min_score)
+
+
+def _tightened(matched: Matched, word_text: str, lists: list[tuple[Candidate, Postings]],
+               kept: list[list[int]]) -> list[tuple[list[int], list[float]]]:
+    """For each term, the facts of its postings at the places ``kept`` and their bounds with their lengths."""
+    shared, focused = matched.parts(word_text)
+    valued = []
+    for (cand, found), at in zip(lists, kept, strict=True):
+        numbers = list(map(found.numbers.__getitem__, at))
+        valued.append((numbers, list(matched.tight_values(
+            shared, focused, cand, list(map(found.codes.__getitem__, at)), list(map(found.counts.__getitem__, at)),
+            take(matched.index.lengths, numbers)))))
+    return valued
 
 
 def _score_top(matched: Matched, valued: list[tuple[Sequence[int], list[float]]], limit: int, min_score: float,
