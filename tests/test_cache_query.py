@@ -142,7 +142,9 @@ def test_a_word_s_facts_are_counted_as_their_set_is(both):
         facts = Facts([postings(s) for s in lists], more)
         assert len(facts) == len(everything), (len(lists), more)
         assert all(n in facts for n in everything) and not any(n in facts for n in (1_000_000, -1, 4))
-        assert set(facts) == everything == facts.as_set()
+        for some in (set(range(0, 4100, 2)), {3, 999_999}, set()):
+            assert Facts([postings(s) for s in lists], more).common(some) == some & everything
+        assert set(facts) == everything == facts.as_set() and facts.common({3, 4}) == {3, 4} & everything
     from cqfacts.bounds import Matched
     from cqfacts.query import parse
 

@@ -149,11 +149,7 @@ def _by_word_sets(matched: Matched, allowed: Collection[int] | None, limit: int,
         for word in others:
             if not facts:
                 break
-            other = sets[word]  # a few facts are looked up in a word's postings; for many, its facts are gone through
-            if len(other) < 8 * len(facts):
-                facts.intersection_update(other)
-            else:
-                facts = set(filter(other.__contains__, facts))
+            facts = sets[word].common(facts)
         if allowed is not None:
             facts = {n for n in facts if n in allowed}
         if facts:

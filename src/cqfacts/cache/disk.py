@@ -261,7 +261,7 @@ class _Column(Sequence[Any]):
         return list(map(getattr(self._store.replacement_index, self._name).__getitem__, indices))
 
 
-def _append(column: array[int], typecode: str, data: bytes) -> array[int]:
+def _append(column: array[int], typecode: str, data: bytes | memoryview) -> array[int]:
     """``column`` with the numbers of ``data`` (of ``typecode``) after them, widened when they are wider."""
     if typecode == column.typecode:
         column.frombytes(data)
@@ -384,8 +384,8 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
             ends, arrays = self._part(chunk)
             for run in _runs(sorted(by_chunk[chunk]), ends):
                 begin, end = ends[run[0][0]], ends[run[-1][0] + 1]
-                read = [reader.read(start + size * begin, size * (end - begin)) if begin < end else b""
-                        for start, _, size in arrays]
+                read = [memoryview(reader.read(start + size * begin, size * (end - begin)) if begin < end else b"")
+                        for start, _, size in arrays]  # (each term's part of a run taken without a copy)
                 for place, term in run:
                     low, high = ends[place], ends[place + 1]
                     if not begin <= low < high <= end:
