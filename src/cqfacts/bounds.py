@@ -157,7 +157,7 @@ class Matched:
         shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
         heaviest = _HEAVIEST if len(postings) > _MANY_FIELDS else \
             max(_weights(self.index.fields, set(postings.codes)).values())
-        tf = max(postings.counts)
+        tf = postings.most()
         return shared * cand.quality * heaviest + focused * tf / (tf + shortest)
 
     def loose_values(self, word_text: str, cand: Candidate, found: Postings) -> Iterator[float]:

@@ -18,11 +18,18 @@ from typing import Any
 class Postings:
     """A term's postings: ``numbers[i]`` (ascending), ``codes[i]`` (its field) and ``counts[i]`` (occurrences)."""
 
-    __slots__ = ("_found", "codes", "counts", "numbers")
+    __slots__ = ("_found", "_most", "codes", "counts", "numbers")
 
     def __init__(self, numbers: Sequence[int], codes: Sequence[int], counts: Sequence[int]):
         self.numbers, self.codes, self.counts = numbers, codes, counts
         self._found: dict[int, int] = {}  # fact -> place, of the facts looked for: a query asks again
+        self._most: int | None = None
+
+    def most(self) -> int:
+        """The highest count (worked out once: bounds ask for it more than once)."""
+        if self._most is None:
+            self._most = max(self.counts)
+        return self._most
 
     def __len__(self) -> int:
         return len(self.numbers)
