@@ -191,10 +191,11 @@ class Reader:
         # One read of the whole blocks the part lies in; those not checked before are checked in it.
         at = HEADER_SIZE + first * BLOCK
         data = self._pread(at, min(HEADER_SIZE + (last + 1) * BLOCK, self._end) - at)
+        view = memoryview(data)  # (each block checked where it lies, not copied out first)
         for block in range(first, last + 1):
             if not self._checked[block]:
                 offset = (block - first) * BLOCK
-                if zlib.crc32(data[offset:offset + BLOCK]) != self._crcs[block]:
+                if zlib.crc32(view[offset:offset + BLOCK]) != self._crcs[block]:
                     raise Damaged(f"block {block:,} is damaged")
                 self._checked[block] = 1
         return data[start - at:end - at]
