@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 
@@ -46,6 +47,13 @@ class Postings:
     def as_dict(self) -> dict[int, tuple[int, int]]:
         """The postings as ``SearchIndex`` holds them: fact number -> (field code, occurrences)."""
         return dict(zip(self.numbers, zip(self.codes, self.counts, strict=True), strict=True))
+
+
+def _among(numbers: Sequence[int], ordered: list[int]) -> list[int]:
+    """The facts of ``ordered`` (ascending) that ``numbers`` (ascending) holds, each found by bisection."""
+    size = len(numbers)
+    return [n for n, i in zip(ordered, map(bisect_left, repeat(numbers), ordered), strict=True)
+            if i < size and numbers[i] == n]
 
 
 class Facts(Collection[int]):
@@ -90,9 +98,12 @@ class Facts(Collection[int]):
         few; else the postings gone through (a set lookup each), never making the set of them all."""
         if self._set is not None:
             return facts & self._set
-        if sum(map(len, self._lists)) > 8 * len(facts):
-            return set(filter(self.__contains__, facts))
         found = facts.intersection(self._more)
+        if sum(map(len, self._lists)) > 8 * len(facts):
+            ordered = sorted(facts)
+            for numbers in self._lists:
+                found.update(_among(numbers, ordered))
+            return found
         for numbers in self._lists:
             found.update(facts.intersection(numbers))
         return found

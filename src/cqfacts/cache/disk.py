@@ -261,6 +261,19 @@ class _Column(Sequence[Any]):
         return list(map(getattr(self._store.replacement_index, self._name).__getitem__, indices))
 
 
+def _joined(pieces: list[tuple[str, memoryview]]) -> array[int]:
+    """One array of the numbers of these pieces (typecode, bytes), as wide as the widest piece's."""
+    typecodes = {typecode for typecode, _ in pieces}
+    if len(typecodes) == 1:
+        column = array(typecodes.pop())
+        column.frombytes(b"".join(data for _, data in pieces))
+        return column
+    column = array(pieces[0][0])
+    for typecode, data in pieces:
+        column = _append(column, typecode, data)
+    return column
+
+
 def _append(column: array[int], typecode: str, data: bytes | memoryview) -> array[int]:
     """``column`` with the numbers of ``data`` (of ``typecode``) after them, widened when they are wider."""
     if typecode == column.typecode:
@@ -366,7 +379,7 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
         piece per column of that chunk (``_runs``)."""
         offsets, chunks, places = self._directory
         by_chunk: dict[int, list[tuple[int, str]]] = {}
-        columns: dict[str, list[array[int]]] = {}
+        columns: dict[str, list[list[tuple[str, memoryview]]]] = {}  # per column, each chunk's piece
         for term in terms:
             v = self._vocabulary.find(term)
             if v < 0:
@@ -391,12 +404,12 @@ class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
                     if not begin <= low < high <= end:
                         raise Damaged(f"the postings of {term!r} are damaged")
                     own = columns[term]
-                    if not own:  # as wide as the first chunk's: a wider chunk's widens them (``_append``)
-                        own += [array(typecode) for _, typecode, _ in arrays]
-                    for n, (data, (_, typecode, size)) in enumerate(zip(read, arrays, strict=True)):
-                        own[n] = _append(own[n], typecode, data[size * (low - begin):size * (high - begin)])
-        for term, own in columns.items():
-            self._read[term] = Postings(*own)
+                    if not own:
+                        own += [[] for _ in arrays]
+                    for pieces, data, (_, typecode, size) in zip(own, read, arrays, strict=True):
+                        pieces.append((typecode, data[size * (low - begin):size * (high - begin)]))
+        for term, own in columns.items():  # each column made at once: many growing side by side cost copies
+            self._read[term] = Postings(*map(_joined, own))
 
     def prefetch(self, terms: Iterable[str]) -> None:
         """Read these terms' postings together (a query's terms: ``lists`` then finds them read)."""
