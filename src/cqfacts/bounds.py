@@ -283,8 +283,7 @@ def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tup
     """The facts ``chosen`` (``ordered`` is them, sorted) that have the term, and their places in ``found``:
     by bisection for a few facts, else by one pass over the postings."""
     if len(ordered) * 8 < len(found):
-        pairs = [(n, i) for n in ordered if (i := found.find(n)) >= 0]
-        return [n for n, _ in pairs], [i for _, i in pairs]
+        return found.places(ordered)
     mask = list(map(chosen.__contains__, found.numbers))
     return list(compress(found.numbers, mask)), list(compress(range(len(mask)), mask))
 

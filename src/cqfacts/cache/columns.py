@@ -44,16 +44,18 @@ class Postings:
             i = self._found[n] = i if i < len(numbers) and numbers[i] == n else -1
         return i
 
+    def places(self, ordered: list[int]) -> tuple[list[int], list[int]]:
+        """The facts of ``ordered`` (ascending) that have the term, and their places here: each found by
+        bisection in C (``map``), not by a lookup in Python."""
+        numbers = self.numbers
+        size = len(numbers)
+        pairs = [(n, i) for n, i in zip(ordered, map(bisect_left, repeat(numbers), ordered), strict=True)
+                 if i < size and numbers[i] == n]
+        return [n for n, _ in pairs], [i for _, i in pairs]
+
     def as_dict(self) -> dict[int, tuple[int, int]]:
         """The postings as ``SearchIndex`` holds them: fact number -> (field code, occurrences)."""
         return dict(zip(self.numbers, zip(self.codes, self.counts, strict=True), strict=True))
-
-
-def _among(numbers: Sequence[int], ordered: list[int]) -> list[int]:
-    """The facts of ``ordered`` (ascending) that ``numbers`` (ascending) holds, each found by bisection."""
-    size = len(numbers)
-    return [n for n, i in zip(ordered, map(bisect_left, repeat(numbers), ordered), strict=True)
-            if i < size and numbers[i] == n]
 
 
 class Facts(Collection[int]):
@@ -101,8 +103,8 @@ class Facts(Collection[int]):
         found = facts.intersection(self._more)
         if sum(map(len, self._lists)) > 8 * len(facts):
             ordered = sorted(facts)
-            for numbers in self._lists:
-                found.update(_among(numbers, ordered))
+            for postings in self._postings:
+                found.update(postings.places(ordered)[0])
             return found
         for numbers in self._lists:
             found.update(facts.intersection(numbers))
