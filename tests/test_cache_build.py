@@ -7,15 +7,21 @@ texts built in parallel chunks answers as the TOML does. Small inputs only: each
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 import tomllib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import FACTS, run
+from conftest import FACTS, REPO, run
 from cqfacts.cache import build as cache_build
 from cqfacts.cache.chunks import fact_headers
 from cqfacts.normalize import terms, terms_of
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate
 
 # Pieces of text that fold in every way there is: ASCII, look-alikes (curly quotes, dashes, the backquote),
 # digit groups, decimals, codes, compounds, accents, CJK (traditional too), full-width, the separator itself.
@@ -75,3 +81,40 @@ def test_a_base_of_awkward_texts_built_in_chunks_answers_as_its_toml(tmp_path, m
         found += built.exit_code == 0
     assert found >= 7
     assert list((tmp_path / "cache").iterdir())  # answered from the cache it built
+
+
+def _sections(cache: Path, names: tuple[str, ...]) -> dict[str, bytes]:
+    """The bytes of these sections of the one base cache (not the shipped base's) in a cache folder."""
+    import os
+
+    from cqfacts.cache.storage import Reader
+
+    (file,) = [f for f in cache.iterdir() if f.suffix == ".cache"]
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        reader = Reader(fd, os.fstat(fd).st_size)
+        return {name: reader.section(name) for name in names}
+    finally:
+        os.close(fd)
+
+
+def test_the_vocabulary_merged_range_by_range_is_the_one_merged_at_once(tmp_path, monkeypatch):
+    """The build merges the chunks' terms a range of terms at a time (``directory._MERGED_AT_ONCE`` entries):
+    the vocabulary, its directory and the typo words come out the same however many ranges it takes."""
+    from cqfacts.cache import directory
+
+    base = tmp_path / "base"
+    generate(400, base)
+    monkeypatch.setattr(cache_build, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(cache_build, "CHUNK_FACTS", 100)
+    names = ("vocabulary", "vocabulary.offsets", "directory.offsets", "directory.chunks", "directory.places",
+             "words", "words.by_length")
+    made = []
+    for at_once in (10**9, 500, 1):
+        monkeypatch.setattr(directory, "_MERGED_AT_ONCE", at_once)
+        cache = tmp_path / f"cache-{at_once}"
+        assert run("--facts", str(base), "search", "hydrogen", env={"CQFACTS_CACHE_DIR": str(cache)}).exit_code == 0
+        made.append(_sections(cache, names))
+    assert made[0] == made[1] == made[2]
+    entries = len(made[0]["directory.chunks"]) // 2  # (term, chunk) entries, two bytes each: 500 took many ranges
+    assert entries > 5 * 500

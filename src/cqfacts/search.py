@@ -42,7 +42,7 @@ __all__ = ["Hit", "Match", "QueryWord", "SearchIndex", "build_index", "index_for
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from cqfacts.model import Fact, FactBase
+    from cqfacts.model import Entity, Fact, FactBase
 
 B = TypeVar("B", bound="Builder")
 
@@ -122,10 +122,13 @@ class Builder:
 
     def __init__(self) -> None:
         self.postings: defaultdict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
-        self.fields: list[tuple[str, float, bool]] = []
-        self.codes: dict[tuple[str, float, bool], int] = {}
+        # A fact's own fields are numbered first, always alike (``OWN_FIELDS``); an entity's as first met.
+        self.fields: list[tuple[str, float, bool]] = list(OWN_FIELDS)
+        self.codes: dict[tuple[str, float, bool], int] = {field: code for code, field in enumerate(OWN_FIELDS)}
         self.lengths: list[int] = []
         self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
+        # Each entity's terms (``entity_terms``); a cache's build shares them between its chunks.
+        self.entity_terms: dict[str, tuple[list[str], list[str] | None]] = {}
 
     def code(self, key: tuple[str, float, bool]) -> int:
         """The field code of (label, weight, is alias), numbered in the order first met."""
@@ -134,6 +137,10 @@ class Builder:
             code = self.codes[key] = len(self.fields)
             self.fields.append(key)
         return code
+
+    def entity_code(self, entity_id: str, alias: bool) -> int:
+        """The field code of an entity's names, or (``alias``) of its aliases."""
+        return self.code(entity_field(entity_id, alias))
 
     def file(self, number: int, texts: list[tuple[float, int, list[str]]]) -> None:
         """Fact ``number``'s texts, each (weight, field code, its terms), in the order they count in."""
@@ -174,20 +181,20 @@ def build_index(base: FactBase, facts: Iterable[Fact] | None = None) -> SearchIn
 
 def letter_words(vocabulary: Iterable[str]) -> list[str]:
     """The terms of letters only (not CJK), in the vocabulary's order: what typo matching compares."""
-    return [t for t in vocabulary if t.isalpha() and not is_cjk(t)]
+    return [t for t in vocabulary if t.isalpha() and (t.isascii() or not is_cjk(t))]  # (CJK is never ASCII)
 
 
 def file_facts(base: FactBase, facts: Iterable[Fact], builder: B, first: int = 0) -> B:
     """Each fact's texts filed by ``builder``, numbered from ``first``: the one place that says what is indexed."""
-    code, by_entity = builder.code, builder.by_entity
+    by_entity = builder.by_entity
     chosen = iter(facts)
     number = first
     while block := list(islice(chosen, _BLOCK)):
         own = [_own_texts(fact) for fact in block]
         # The block's texts split into terms all at once (``normalize.terms_of``), each distinct text once.
-        distinct = list(dict.fromkeys(text for texts in own for _, text in texts if isinstance(text, str)))
+        distinct = list(dict.fromkeys(text for texts in own for _, _, text in texts if isinstance(text, str)))
         found = dict(zip(distinct, terms_of(distinct), strict=True))
-        # Field codes are numbered in the order first met, as each fact's texts are taken in this order.
+        # An entity's field codes are numbered in the order first met, as each fact's texts are taken in this order.
         for fact, texts_of in zip(block, own, strict=True):
             texts: list[tuple[float, int, list[str]]] = []
             for entity_id in fact.entities:
@@ -195,7 +202,7 @@ def file_facts(base: FactBase, facts: Iterable[Fact], builder: B, first: int = 0
                 if part is None:
                     part = by_entity[entity_id] = _entity_texts(base, entity_id, builder)
                 texts += part
-            texts += [(key[1], code(key), found[text] if isinstance(text, str) else text) for key, text in texts_of]
+            texts += [(weight, code, found[text] if isinstance(text, str) else text) for weight, code, text in texts_of]
             builder.file(number, texts)
             number += 1
     return builder
@@ -204,44 +211,64 @@ def file_facts(base: FactBase, facts: Iterable[Fact], builder: B, first: int = 0
 _BLOCK = 1_000  # facts whose texts are split into terms together
 
 
-def _own_texts(fact: Fact) -> list[tuple[tuple[str, float, bool], str | list[str]]]:
-    """A fact's texts but its entities', in the order they count in: each a text, or its terms."""
-    texts: list[tuple[tuple[str, float, bool], str | list[str]]] = []
+def _own_texts(fact: Fact) -> list[tuple[float, int, str | list[str]]]:
+    """A fact's texts but its entities', in the order they count in: each (weight, field code, a text or its terms)."""
+    texts: list[tuple[float, int, str | list[str]]] = []
     for figure in fact.figures:
         values = [figure.value] + ([figure.baseline.value] if figure.baseline else [])
-        texts += [(_FIGURE, [number_term(v) for v in values]), (_FIGURE, figure.display),
-                  (_FIGURE_WORDS, " ".join((figure.unit, figure.measure or "")))]
+        texts += [(*_FIGURE, [number_term(v) for v in values]), (*_FIGURE, figure.display),
+                  (*_FIGURE_WORDS, " ".join((figure.unit, figure.measure or "")))]
     if fact.speaker:
-        texts += [(_SPEAKER, fact.speaker.name),
-                  (_ROLE, " ".join((fact.speaker.role or "", fact.speaker.organization or "")))]
-    texts += [(_TAG, " ".join(fact.tags)), (_ID, fact.id), (_WHEN, [str(year) for year in sorted(fact.years)]),
-              (_STATEMENT, fact.statement), (_QUOTE, fact.quote)]
+        texts += [(*_SPEAKER, fact.speaker.name),
+                  (*_ROLE, " ".join((fact.speaker.role or "", fact.speaker.organization or "")))]
+    texts += [(*_TAG, " ".join(fact.tags)), (*_ID, fact.id), (*_WHEN, [str(year) for year in sorted(fact.years)]),
+              (*_STATEMENT, fact.statement), (*_QUOTE, fact.quote)]
     if fact.note:
-        texts.append((_NOTE, fact.note))
+        texts.append((*_NOTE, fact.note))
     return texts
 
 
-# The fields of a fact's own texts: (label, weight, is alias).
-_FIGURE = (FIGURE, FIELD_WEIGHTS[FIGURE], False)
-_FIGURE_WORDS = (FIGURE, FIELD_WEIGHTS[FIGURE] * _DESCRIPTION_WEIGHT, False)
-_SPEAKER = (SPEAKER, FIELD_WEIGHTS[SPEAKER], False)
-_ROLE = (SPEAKER, FIELD_WEIGHTS[SPEAKER] * _DESCRIPTION_WEIGHT, False)
-_TAG, _ID, _WHEN = (TAG, FIELD_WEIGHTS[TAG], False), (ID, FIELD_WEIGHTS[ID], False), (WHEN, FIELD_WEIGHTS[WHEN], False)
-_STATEMENT, _QUOTE = (STATEMENT, FIELD_WEIGHTS[STATEMENT], False), (QUOTE, FIELD_WEIGHTS[QUOTE], False)
-_NOTE = (NOTE, FIELD_WEIGHTS[NOTE], False)
+# The fields of a fact's own texts, (label, weight, is alias), each builder's first codes; and each's (weight, code).
+OWN_FIELDS = ((FIGURE, FIELD_WEIGHTS[FIGURE], False), (FIGURE, FIELD_WEIGHTS[FIGURE] * _DESCRIPTION_WEIGHT, False),
+              (SPEAKER, FIELD_WEIGHTS[SPEAKER], False), (SPEAKER, FIELD_WEIGHTS[SPEAKER] * _DESCRIPTION_WEIGHT, False),
+              (TAG, FIELD_WEIGHTS[TAG], False), (ID, FIELD_WEIGHTS[ID], False), (WHEN, FIELD_WEIGHTS[WHEN], False),
+              (STATEMENT, FIELD_WEIGHTS[STATEMENT], False), (QUOTE, FIELD_WEIGHTS[QUOTE], False),
+              (NOTE, FIELD_WEIGHTS[NOTE], False))
+_FIGURE, _FIGURE_WORDS, _SPEAKER, _ROLE, _TAG, _ID, _WHEN, _STATEMENT, _QUOTE, _NOTE = (
+    (weight, code) for code, (_, weight, _) in enumerate(OWN_FIELDS))
 
 
 def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tuple[float, int, list[str]]]:
-    """What naming an entity adds to a fact: its id's words, its name, its aliases (labelled by the entity)."""
-    entity = base.entities.get(entity_id)
-    label = f"{ENTITY}:{entity_id}"
-    weight, alias_weight = FIELD_WEIGHTS[ENTITY], FIELD_WEIGHTS[ALIAS]
-    name_code = builder.code((label, weight, False))
-    texts = [(weight, name_code, terms(entity_id.replace("-", " ")))]
-    if entity is not None:
-        texts.append((weight, name_code, terms(" ".join((entity.name, entity.printed or "")))))
-        texts += [(alias_weight, builder.code((label, alias_weight, True)), terms(alias)) for alias in entity.aliases]
+    """What naming an entity adds to a fact: its id's words and its name, its aliases (labelled by the entity)."""
+    found = builder.entity_terms.get(entity_id)
+    if found is None:
+        found = builder.entity_terms[entity_id] = entity_terms(entity_id, base.entities.get(entity_id))
+    names, aliases = found
+    texts = [(FIELD_WEIGHTS[ENTITY], builder.entity_code(entity_id, False), names)]
+    if aliases is not None:
+        texts.append((FIELD_WEIGHTS[ALIAS], builder.entity_code(entity_id, True), aliases))
     return texts
+
+
+def entity_terms(entity_id: str, entity: Entity | None) -> tuple[list[str], list[str] | None]:
+    """The terms of an entity's id and names (when the base has it), and of all its aliases (None: it has none).
+    Each is one text of one field: filed together, a term found in two of them counts twice, in that field."""
+    names = terms(entity_id.replace("-", " "))
+    if entity is None:
+        return names, None
+    names += terms(" ".join((entity.name, entity.printed or "")))
+    return names, [term for alias in entity.aliases for term in terms(alias)] if entity.aliases else None
+
+
+def entity_field(entity_id: str, alias: bool) -> tuple[str, float, bool]:
+    """The field (label, weight, is alias) of an entity's names, or of its aliases."""
+    return f"{ENTITY}:{entity_id}", FIELD_WEIGHTS[ALIAS if alias else ENTITY], alias
+
+
+def base_fields(entity_ids: Iterable[str]) -> list[tuple[str, float, bool]]:
+    """Every field a base's facts can be indexed in, in the order of their codes in a cache (``cache.postings``):
+    a fact's own fields (``OWN_FIELDS``), then each entity's names and aliases, in the order of its tables."""
+    return [*OWN_FIELDS, *chain.from_iterable((entity_field(e, False), entity_field(e, True)) for e in entity_ids)]
 
 
 # --- Ranking ---------------------------------------------------------------------------------------------

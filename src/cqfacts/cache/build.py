@@ -28,9 +28,10 @@ from typing import Any
 from cqfacts.cache import freshness, place
 from cqfacts.cache.progress import Progress
 from cqfacts.cache.records import encode, encode_json
-from cqfacts.cache.storage import Writer, blobs, groups, narrowest, strings
+from cqfacts.cache.storage import Writer, blobs, groups, strings
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
+from cqfacts.search import base_fields
 
 PARALLEL_BYTES = 4 * 2**20  # about 5,000 facts: below this a build takes well under a second in one process
 CHUNK_FACTS = 10_000  # at most 65,536: a fact's number within its chunk is stored in two bytes
@@ -92,10 +93,16 @@ def _tables(given: Path, files: list[Path], counts: list[int | None], named: boo
     if problems or any(count is None and found[1] is None for count, found in zip(counts, read, strict=True)):
         return None
     known = chunks.tables(base)
-    facts = [list(found[0][0].get("facts", {}).values()) for found in read]
+    worked_out = chunks.shared(known.entities)
+    made: list[list[dict[str, Any]]] = []
+    first = 0  # the base's facts are numbered file by file: a file of tables' own, then a file of facts'
+    for count, found in zip(counts, read, strict=True):
+        of_file = list(found[0][0].get("facts", {}).values())
+        made.append([chunks.chunk(known.entities, of_file[start:start + CHUNK_FACTS], first + start, worked_out)
+                     for start in range(0, len(of_file), CHUNK_FACTS)])
+        first += len(of_file) + (count or 0)
     return {"stamps": [found[1] for found in read], "sections": table_sections(base), "known": known,
-            "chunks": [[chunks.chunk(known.entities, of_file[start:start + CHUNK_FACTS])
-                        for start in range(0, len(of_file), CHUNK_FACTS)] for of_file in facts]}
+            "chunks": made}
 
 
 def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool = True) -> FactBase:
@@ -145,19 +152,24 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     if tables is None:
         raise _Slow
     stamps, known = tables["stamps"], tables["known"]
-    # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order.
+    # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order, each chunk's facts
+    # numbered from where the first look puts them (each is checked to come there).
     pieces = [0 if count is None else -(-count // CHUNK_FACTS) for count in counts]
-    tasks = [(file, k, planned) for file, count, planned in zip(files, pieces, plans, strict=True)
-             for k in range(count)]
+    tasks, first = [], 0
+    for file, count, planned, of_tables in zip(files, counts, plans, tables["chunks"], strict=True):
+        first += sum(len(part["lengths"]) for part in of_tables)
+        for k in range(0, count or 0, CHUNK_FACTS):
+            tasks.append((file, k // CHUNK_FACTS, first + k, planned))
+        first += count or 0
     read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
-                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks), [t[2] for t in tasks]))
+                        [CHUNK_FACTS] * len(tasks), [known] * len(tasks), [t[2] for t in tasks], [t[3] for t in tasks]))
     progress.indexing(sum(count or 0 for count in counts))
     folder_fd = _open_folder(folder, quiet, lambda: load_toml(given))
     if isinstance(folder_fd, FactBase):
         return folder_fd
     try:
         with place.replacing(folder, folder_fd, name) as fd:
-            sections = _Sections(fd)
+            sections = _Sections(fd, base_fields(known.entities))
             for section in tables.pop("sections"):
                 sections.writer.add(*section)
             for n, of_tables in enumerate(tables.pop("chunks")):
@@ -217,11 +229,12 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
     progress.indexing(len(facts))
     try:
         with place.replacing(folder, folder_fd, name) as fd:
-            sections = _Sections(fd)
+            sections = _Sections(fd, base_fields(base.entities))
             for section in table_sections(base):
                 sections.writer.add(*section)
+            worked_out = chunks.shared(base.entities)
             for start in range(0, len(facts), CHUNK_FACTS):
-                sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS]))
+                sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS], start, worked_out))
                 progress.indexed(len(facts[start:start + CHUNK_FACTS]))
             sections.finish(stamps, stamped)
     except (OSError, place.Untrusted, _Slow) as exc:
@@ -262,21 +275,20 @@ def _files_of(given: Path) -> list[Path]:
 class _Sections:
     """The cache file's sections, written as each chunk arrives; the tables, ids and meta at the end."""
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, fields: list[tuple[str, float, bool]]):
         self.writer = Writer(fd)
         self.starts = [0]  # each chunk's first fact number, and the number of facts
         self.lengths = array("I")
         self.ids: list[bytes] = []
-        self.labels: dict[tuple[str, float, bool], int] = {}  # the fields of all chunks, each once
+        self.fields = fields  # the base's (``search.base_fields``): every chunk's field codes are theirs
 
     def chunk(self, parts: dict[str, Any]) -> None:
+        """A chunk's parts, written; ``_Slow`` unless its facts are numbered from where the chunks before end."""
+        if parts["first"] != self.starts[-1]:
+            raise _Slow
         writer, k = self.writer, len(self.starts) - 1
         _add(writer, f"facts.records.{k}", parts["records"])
         _add(writer, f"terms.{k}", parts["terms"])
-        codes = [self.labels.setdefault(field, len(self.labels)) for field in parts["fields"]]
-        parts["postings.codes"] = narrowest(array("I", map(codes.__getitem__, parts["postings.codes"])))
-        # The base's fact numbers, not the chunk's: a query appends each chunk's bytes as they are read.
-        parts["postings.numbers"] = array("I", map(self.starts[-1].__add__, parts["postings.numbers"]))
         for part in ("numbers", "codes", "counts", "offsets"):
             writer.add(f"postings.{k}.{part}", parts[f"postings.{part}"])
         self.lengths.extend(parts["lengths"])
@@ -300,7 +312,7 @@ class _Sections:
         writer.add("facts.by_id", array("I", order))
         del ids, order
         writer.add("lengths", self.lengths)
-        _strings(writer, "fields", (encode_json(list(field)) for field in self.labels))
+        _strings(writer, "fields", (encode_json(list(field)) for field in self.fields))
         from cqfacts.cache.directory import write_vocabulary
 
         write_vocabulary(self.writer, len(self.starts) - 1)

@@ -11,6 +11,7 @@ for the exact messages.
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from itertools import chain, pairwise
@@ -44,14 +45,42 @@ class Named(NamedTuple):
 
 
 class Tables(NamedTuple):
-    """What a worker needs of the base's tables: each entity's names, and the ids of the sources."""
+    """What a worker needs of the base's tables: each entity's names, and the ids of the sources; ``key`` tells
+    one reading of them from another (a worker keeps what it works out of them while the key is the same)."""
 
     entities: dict[str, Named]
     sources: frozenset[str]
+    key: int
 
 
 def tables(base: Any) -> Tables:
-    return Tables({k: Named(e.name, e.printed, e.aliases) for k, e in base.entities.items()}, frozenset(base.sources))
+    return Tables({k: Named(e.name, e.printed, e.aliases) for k, e in base.entities.items()}, frozenset(base.sources),
+                  int.from_bytes(os.urandom(8), "little"))
+
+
+class Shared(NamedTuple):
+    """What every chunk of a base works out of its entities alike: each entity's place in the tables (which gives
+    its fields' codes, ``postings.Flat``) and its terms (``search.entity_terms``, filled as they are met)."""
+
+    numbers: dict[str, int]
+    terms: dict[str, tuple[list[str], ...]]
+
+
+def shared(entities: dict[str, Any]) -> Shared:
+    return Shared({entity_id: n for n, entity_id in enumerate(entities)}, {})
+
+
+# A worker's ``Shared`` of the tables of one key: worked out once, not once per chunk (a chunk of a base of
+# 50,000 entities names about 15,000 of them).
+_SHARED: dict[int, Shared] = {}
+
+
+def _shared(known: Tables) -> Shared:
+    found = _SHARED.get(known.key)
+    if found is None:
+        _SHARED.clear()
+        found = _SHARED[known.key] = shared(known.entities)
+    return found
 
 
 def fact_headers(raw: bytes) -> list[int] | None:
@@ -95,11 +124,11 @@ def plan(raw: bytes, digest: str, size: int) -> Plan | None:
                 [[*headers[k * size:(k + 1) * size:PARSE_FACTS], end] for k, end in enumerate(ends)])
 
 
-def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables, planned: Plan | None = None
+def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables, first: int, planned: Plan | None = None
                ) -> tuple[freshness.Stamp, int, dict[str, Any]] | None:
-    """Chunk ``k`` of a file of facts (``chunk``'s parts), the stamp of the bytes it was cut from and how many
-    chunks those bytes hold; None when anything is unusual (the build then reads the base the slow way).
-    ``planned``: the file's plan, used if it was made from the same bytes."""
+    """Chunk ``k`` of a file of facts (``chunk``'s parts, its facts numbered from ``first``), the stamp of the
+    bytes it was cut from and how many chunks those bytes hold; None when anything is unusual (the build then
+    reads the base the slow way). ``planned``: the file's plan, used if it was made from the same bytes."""
     from cqfacts.loader import read_bytes
 
     try:
@@ -114,11 +143,11 @@ def read_chunk(file: Path, named: bool, k: int, size: int, known: Tables, planne
         return None
     version = fast[1].get("schema_version")
     cuts = cut.chunks[k]
-    region, first = raw[cuts[0]:cuts[-1]], cuts[0]
+    region, at = raw[cuts[0]:cuts[-1]], cuts[0]
     del raw  # the chunk's own bytes only, while it is made
-    made = Chunk(known.entities)
+    made = Chunk(known.entities, first, _shared(known))
     for start, end in pairwise(cuts):
-        found = _checked(str(file), region[start - first:end - first], version, known)
+        found = _checked(str(file), region[start - at:end - at], version, known)
         if found is None:
             return None
         made.add(found)
@@ -144,7 +173,7 @@ def _checked(file: str, piece: bytes, version: Any, known: Tables) -> list[Any] 
     if version is not None:
         data["schema_version"] = version
     items, refs, problems = check_document(file, text, data, lines=LineIndex(""))
-    entities, sources = known
+    entities, sources = known.entities, known.sources
     if problems or any((r.source is not None and r.source not in sources)
                        or not entities.keys() >= set(r.entities) for r in refs):
         return None
@@ -152,33 +181,36 @@ def _checked(file: str, piece: bytes, version: Any, known: Tables) -> list[Any] 
 
 
 class Chunk:
-    """The parts of the cache file that hold a chunk's facts: records, ids, index (fact numbers from the first),
-    made as its facts are added, piece by piece."""
+    """The parts of the cache file that hold a chunk's facts: records, ids, index (fact numbers from ``first``,
+    field codes the base's), made as its facts are added, piece by piece."""
 
-    def __init__(self, entities: dict[str, Any]):
+    def __init__(self, entities: dict[str, Any], first: int, worked_out: Shared | None = None):
         from cqfacts.model import FactBase
 
         self._base = FactBase(sources={}, entities=entities, facts={})  # what indexing reads of the tables
-        self._index = Flat()
+        worked_out = worked_out or shared(entities)
+        self._index = Flat(worked_out.numbers)
+        self._index.entity_terms = worked_out.terms
+        self._first = first
         self._records: list[str] = []
         self._ids: list[str] = []
 
     def add(self, facts: list[Any]) -> None:
         from cqfacts.search import file_facts
 
-        file_facts(self._base, facts, self._index, len(self._ids))
+        file_facts(self._base, facts, self._index, self._first + len(self._ids))
         self._records += map(encode, facts)
         self._ids += (fact.id for fact in facts)
 
     def parts(self) -> dict[str, Any]:
         index = self._index
         parts = chunk_postings(index)
-        return {"records": groups(self._records), "ids": "\n".join(self._ids).encode("utf-8"),
-                "fields": index.fields, "lengths": array("I", index.lengths), **parts}
+        return {"records": groups(self._records), "ids": "\n".join(self._ids).encode("utf-8"), "first": self._first,
+                "lengths": array("I", index.lengths), **parts}
 
 
-def chunk(entities: dict[str, Any], facts: list[Any]) -> dict[str, Any]:
-    """The parts of the cache file that hold these facts."""
-    made = Chunk(entities)
+def chunk(entities: dict[str, Any], facts: list[Any], first: int, worked_out: Shared | None = None) -> dict[str, Any]:
+    """The parts of the cache file that hold these facts, numbered from ``first``."""
+    made = Chunk(entities, first, worked_out)
     made.add(facts)
     return made.parts()

@@ -4,42 +4,24 @@ A base of a million facts is indexed in a hundred chunks, each with its own sort
 directory, finding a term's postings meant a bisection in every chunk's terms. With it a query finds the
 term once in the vocabulary (term number v), then reads entries [offsets[v], offsets[v + 1]) of
 ``chunks`` (which chunk, ascending) and ``places`` (the term's number in that chunk's terms, where its
-postings' offsets are). The build feeds it each vocabulary term's chunks as it merges the chunks' terms.
+postings' offsets are). The build makes it as it merges the chunks' terms into the vocabulary.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import operator
+import sys
 from array import array
+from bisect import bisect_left
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from itertools import accumulate, chain, count, islice, repeat
+from operator import sub
 from typing import Any
 
 from cqfacts.cache.storage import narrowest
 
-
-class Directory:
-    """Built term by term, in the vocabulary's order; ``sections`` are what the cache file stores."""
-
-    def __init__(self, chunks: int):
-        self.offsets = array("I", [0])
-        self.chunks = array("H" if chunks <= 2**16 else "I")
-        self.places = array("I")
-        self._next = [0] * chunks  # the number of the next term of each chunk
-
-    def add(self, held_by: Iterable[int]) -> None:
-        """The next term of the vocabulary, in these chunks (ascending)."""
-        following, chunks, places = self._next, self.chunks, self.places
-        for k in held_by:
-            chunks.append(k)
-            places.append(following[k])
-            following[k] += 1
-        self.offsets.append(len(chunks))
-
-    def sections(self) -> list[tuple[str, array[int]]]:
-        return [("directory.offsets", narrowest(self.offsets)), ("directory.chunks", self.chunks),
-                ("directory.places", narrowest(self.places))]
+# The merge takes the terms in ranges of about this many (term, chunk) entries at a time: what it holds.
+_MERGED_AT_ONCE = 400_000
 
 
 def by_length(words: Iterable[str]) -> tuple[bytes, array[int]]:
@@ -61,40 +43,86 @@ def by_length(words: Iterable[str]) -> tuple[bytes, array[int]]:
 
 def write_vocabulary(writer: Any, chunks: int) -> None:
     """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million facts
-    the vocabulary has millions of terms), the typo words among them, and the directory of which chunks hold
-    each term; written by the build's ``storage.Writer`` after the chunks."""
+    the vocabulary has two million terms, held by eight million (term, chunk) entries), the typo words among
+    them, and the directory of which chunks hold each term; written by the build's ``storage.Writer`` after
+    the chunks.
+
+    The merge goes range of terms by range of terms, each step a pass in C over all of the range's entries:
+    each chunk's terms of the range filed under the term (a dict), the terms sorted, their entries joined.
+    An entry is one number, chunk << 32 | place, so that the chunks and places come out of it as the two
+    halves of 64-bit integers."""
     from cqfacts.search import letter_words
 
+    held = [_ChunkTerms(writer, k) for k in range(chunks)]
     offsets = array("Q", [0])
     words: list[str] = []
-    directory = Directory(chunks)
+    held_offsets = array("Q", [0])
+    held_chunks = array("H" if chunks <= 2**16 else "I")
+    places = array("I")
 
     def pieces() -> Iterator[bytes]:
-        batch: list[bytes] = []
-        merged = heapq.merge(*(zip(_terms(writer, k), itertools.repeat(k)) for k in range(chunks)))
-        for term, held in itertools.groupby(merged, key=operator.itemgetter(0)):
-            directory.add(map(operator.itemgetter(1), held))
-            batch.append(term)
-            offsets.append(offsets[-1] + len(term))
-            if len(batch) == 10_000:
-                words.extend(letter_words(b.decode("utf-8") for b in batch))
-                yield b"".join(batch)
-                batch = []
-        words.extend(letter_words(b.decode("utf-8") for b in batch))
-        yield b"".join(batch)
+        taken = [0] * chunks
+        for bound in [*_bounds(held), None]:
+            found: defaultdict[bytes, list[int]] = defaultdict(list)
+            for k, terms in enumerate(held):
+                end = len(terms) if bound is None else bisect_left(terms, bound, taken[k])
+                if end > taken[k]:
+                    deque(map(list.append, map(found.__getitem__, terms.between(taken[k], end)),
+                              count(k << 32 | taken[k])), 0)
+                    taken[k] = end
+            vocabulary = sorted(found)
+            lists = list(map(found.__getitem__, vocabulary))
+            del found
+            held_offsets.extend(islice(accumulate(map(len, lists), initial=held_offsets[-1]), 1, None))
+            halves = array("I", array("Q", chain.from_iterable(lists)).tobytes())
+            del lists
+            low, high = halves[0::2], halves[1::2]
+            if sys.byteorder == "big":
+                low, high = high, low
+            places.extend(low)
+            held_chunks.extend(high if held_chunks.typecode == "I" else array("H", high))
+            offsets.extend(islice(accumulate(map(len, vocabulary), initial=offsets[-1]), 1, None))
+            words.extend(letter_words(map(bytes.decode, vocabulary)))
+            yield b"".join(vocabulary)
 
     writer.add_pieces("vocabulary", pieces())
     writer.add("vocabulary.offsets", narrowest(offsets))
-    for section in directory.sections():
-        writer.add(*section)
+    writer.add("directory.offsets", narrowest(held_offsets))
+    writer.add("directory.chunks", held_chunks)
+    writer.add("directory.places", narrowest(places))
     blob, starts = by_length(words)
     writer.add("words", blob)
     writer.add("words.by_length", starts)
 
 
-def _terms(writer: Any, k: int) -> Iterator[bytes]:
-    """Chunk k's terms (sorted, UTF-8: in the order of their text) read back from the file being written."""
-    blob = writer.read_back(f"terms.{k}")
-    offsets = array(writer.sections[f"terms.{k}.offsets"][2])
-    offsets.frombytes(writer.read_back(f"terms.{k}.offsets"))
-    return map(blob.__getitem__, map(slice, offsets, offsets[1:]))
+class _ChunkTerms:
+    """Chunk k's terms (sorted, UTF-8: in the order of their text) in the file being written, read as needed:
+    its offsets whole, its terms range by range. A sequence of bytes, for ``bisect``."""
+
+    def __init__(self, writer: Any, k: int):
+        self._writer, self._name = writer, f"terms.{k}"
+        self._offsets = array(writer.sections[f"{self._name}.offsets"][2], writer.read_back(f"{self._name}.offsets"))
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> bytes:
+        return self._writer.read_back(self._name, self._offsets[i], self._offsets[i + 1])
+
+    def between(self, first: int, end: int) -> Iterator[bytes]:
+        """Terms [first, end)."""
+        offsets = self._offsets
+        at = offsets[first]
+        data = self._writer.read_back(self._name, at, offsets[end])
+        return map(data.__getitem__, map(slice, map(sub, offsets[first:end], repeat(at)),
+                                          map(sub, offsets[first + 1:end + 1], repeat(at))))
+
+
+def _bounds(held: list[_ChunkTerms]) -> list[bytes]:
+    """Where the merge's ranges of terms end: terms of the chunk with the most, at even steps, so that each range
+    holds about ``_MERGED_AT_ONCE`` entries of all chunks."""
+    if not held:
+        return []
+    most = max(held, key=len)
+    step = max(1, -(-len(most) * _MERGED_AT_ONCE // max(1, sum(map(len, held)))))
+    return [most[i] for i in range(step, len(most), step)]

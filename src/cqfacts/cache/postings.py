@@ -1,31 +1,38 @@
 """One chunk's search index as the cache stores it: its sorted terms and their postings as arrays of integers.
 
-A term's postings are entries [offsets[i], offsets[i + 1]) of three arrays: the fact's number within the
-chunk, the field code (the chunk's own: the build renumbers them for the whole base), the count; each array
-as narrow as the chunk's largest value allows. ``Flat`` files a chunk's facts as ``search.build_index``
-does (the same rules, the same postings) but keeps each term's postings as one flat list of numbers (fact,
-code, count, fact, code, count...), filled in fact order: no dict or tuple per posting, and the terms need
-only be sorted at the end, their postings already grouped.
+A term's postings are entries [offsets[i], offsets[i + 1]) of three arrays: the fact's number in the base,
+the field code, the count; each array as narrow as the chunk's largest value allows. ``Flat`` files a
+chunk's facts as ``search.build_index`` does (the same rules, the same postings) but keeps each term's
+postings as one flat list of numbers (fact, code, count, fact, code, count...), filled in fact order: no
+dict or tuple per posting, and the terms need only be sorted at the end, their postings already grouped.
+Its field codes are the base's, the same in every chunk (``search.base_fields``: a fact's own fields, then
+two for each entity, by its place in the tables), so the chunks are written as they come, never renumbered.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict, deque
+from collections.abc import Mapping
 from itertools import accumulate, chain, repeat
 from operator import floordiv
 from typing import Any
 
 from cqfacts.cache.storage import narrowest, strings
-from cqfacts.search import Builder
+from cqfacts.search import OWN_FIELDS, Builder
 
 
 class Flat(Builder):
-    """A ``search.Builder`` that keeps each term's postings as one flat list: fact number, field code, count."""
+    """A ``search.Builder`` that keeps each term's postings as one flat list: fact number, field code, count;
+    ``entity_numbers``: each entity's place in the base's tables, which gives its fields' codes."""
 
-    def __init__(self) -> None:
+    def __init__(self, entity_numbers: Mapping[str, int]) -> None:
         super().__init__()
         self.by_term: defaultdict[str, list[int]] = defaultdict(list)
+        self._entity_numbers = entity_numbers
+
+    def entity_code(self, entity_id: str, alias: bool) -> int:
+        return len(OWN_FIELDS) + 2 * self._entity_numbers[entity_id] + alias
 
     def store(self, number: int, best: dict[str, int], counts: Counter[str]) -> None:
         # Each term's list extended by (number, code, count), all in C: no Python step per posting.
@@ -44,6 +51,6 @@ def chunk_postings(flat: Flat) -> dict[str, Any]:
     every = array("I", chain.from_iterable(lists))  # fact, code, count, fact, code, count...
     del lists
     by_term.clear()
-    return {"terms": strings(vocabulary), "postings.numbers": narrowest(every[0::3]),
-            "postings.codes": every[1::3], "postings.counts": narrowest(every[2::3]),
+    return {"terms": strings(vocabulary), "postings.numbers": every[0::3],
+            "postings.codes": narrowest(every[1::3]), "postings.counts": narrowest(every[2::3]),
             "postings.offsets": narrowest(offsets)}

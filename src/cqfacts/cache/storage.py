@@ -15,7 +15,7 @@ import struct
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 MAGIC = b"cqfacts\x00cache\x00\x00\x00"
@@ -36,12 +36,7 @@ def strings(items: Iterable[str]) -> tuple[bytes, array[int]]:
 def blobs(items: Iterable[bytes]) -> tuple[bytes, array[int]]:
     """Byte strings as one blob and the offsets of each one's start (and of the end)."""
     encoded = list(items)
-    offsets = array("Q", [0])
-    total = 0
-    for data in encoded:
-        total += len(data)
-        offsets.append(total)
-    return b"".join(encoded), narrowest(offsets)
+    return b"".join(encoded), narrowest(array("Q", accumulate(map(len, encoded), initial=0)))
 
 
 GROUP = 32  # records compressed together: a third of their size, and a fact read costs one small inflate
@@ -101,9 +96,10 @@ class Writer:
             self._write(piece)
         self.sections[name] = [start, self.pos - start, *([typecode] if typecode else [])]
 
-    def read_back(self, name: str) -> bytes:
-        """A section written before (the file's descriptor reads as well as writes)."""
+    def read_back(self, name: str, begin: int = 0, end: int | None = None) -> bytes:
+        """A section written before, or bytes [begin, end) of it (the file's descriptor reads as well as writes)."""
         start, length, *_ = self.sections[name]
+        start, length = start + begin, (length if end is None else end) - begin
         data = bytearray()
         while len(data) < length:
             piece = os.pread(self.fd, length - len(data), start + len(data))
