@@ -289,7 +289,7 @@ def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tup
 
 
 def _weights(fields: Mapping[int, tuple[str, float, bool]], codes: set[int]) -> dict[int, float]:
-    """The weight of each field of ``codes``: read at once from a cached index (``cache.disk._Fields``)."""
+    """The weight of each field of ``codes``: read at once from a cached index (``cache.disk_postings.Fields``)."""
     read = getattr(fields, "weights", None)
     return read(codes) if read is not None else {code: fields[code][1] for code in codes}
 
