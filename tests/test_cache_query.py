@@ -98,3 +98,84 @@ def test_typo_matching_reads_the_words_of_the_lengths_a_typo_reaches(both):
     for shortest, longest in ((0, 3), (5, 7), (11, 15), (9, 9), (40, 99), (6, 2)):
         assert sorted(disk.words_between(shortest, longest)) == sorted(w for w in words
                                                                        if shortest <= len(w) <= longest)
+
+
+def test_terms_read_together_are_read_as_each_alone(both, chunked):
+    """``prefetch`` reads a query's terms in pieces that span several terms of a chunk: each term's
+    postings are still its own; whether a term is in the index is known without reading it."""
+    from cqfacts.cache import load as load_cached
+    from cqfacts.cache.columns import postings_of
+    from cqfacts.search import index_for
+
+    toml, _ = both
+    memory = index_for(toml)
+    base, cache = chunked
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CQFACTS_CACHE_DIR", str(cache))
+        fresh_base = load_cached(base, quiet=True)  # (kept: its file closes with it)
+    fresh = fresh_base.search_index
+    vocabulary = list(memory.vocabulary)
+    terms = [t for t in vocabulary if t.startswith(("export", "semicond", "hydrogen", "20"))] + vocabulary[::50]
+    assert len(terms) > 20 and all(t in fresh.postings for t in terms) and "zzzzqx" not in fresh.postings
+    assert not fresh.postings._read  # (answered by the vocabulary)
+    fresh.postings.prefetch([*terms, "zzzzqx", terms[0]])
+    assert set(fresh.postings._read) == {*terms, "zzzzqx"}
+    for term in terms:
+        expected, found = postings_of(memory, term), fresh.postings.lists(term)
+        assert (list(found.numbers), list(found.counts)) == (list(expected.numbers), list(expected.counts)), term
+        assert [fresh.fields[c] for c in found.codes] == [memory.fields[c] for c in expected.codes], term
+    assert fresh.postings.lists("zzzzqx") is None
+
+
+def test_a_word_s_facts_are_counted_as_their_set_is(both):
+    """``columns.Facts``: the number of facts any of a word's terms is in, and whether one is, counted
+    without the set when one term holds most of them: always the set's."""
+    from cqfacts.cache.columns import Facts, Postings
+
+    def postings(numbers):
+        return Postings(sorted(numbers), [0] * len(numbers), [1] * len(numbers))
+
+    big, other, small = set(range(0, 4000, 3)), set(range(0, 4000, 7)), {3, 5, 8, 3999, 4001}
+    for lists, more in [([big], ()), ([big, small], ()), ([big, other], ()), ([big, other, small], ()),
+                        ([big], small), ([big, other], {1, 2}), ([], small), ([], ()), ([small, big], {6})]:
+        everything = set(more).union(*lists)
+        facts = Facts([postings(s) for s in lists], more)
+        assert len(facts) == len(everything), (len(lists), more)
+        assert all(n in facts for n in everything) and not any(n in facts for n in (1_000_000, -1, 4))
+        for some in (set(range(0, 4100, 2)), {3, 999_999}, set()):
+            assert Facts([postings(s) for s in lists], more).common(some) == some & everything
+        assert set(facts) == everything == facts.as_set() and facts.common({3, 4}) == {3, 4} & everything
+    from cqfacts.bounds import Matched
+    from cqfacts.query import parse
+
+    toml, cached = both
+    from cqfacts.concepts import thesaurus_for
+    from cqfacts.search import index_for
+
+    for query in ("exports semiconductor 2023 billion", "semicondutcor"):
+        words = []
+        for base, index in ((toml, index_for(toml)), (cached, cached.search_index)):
+            thesaurus = thesaurus_for(base)
+            matched = Matched(index, parse(query, thesaurus), thesaurus)
+            words.append({w: (len(f), f.as_set()) for w, f in matched.matched_in.items()})
+        assert words[0] == words[1] and any(n > 100 for n, _ in words[0].values()), query
+
+
+def test_facts_read_by_number_are_those_read_by_id(both):
+    toml, cached = both
+    facts = cached.facts
+    for n, fact_id in list(enumerate(toml.facts))[::37]:
+        assert facts.numbered(n) == toml.facts[fact_id] == facts[fact_id]
+
+
+def test_labels_read_together_are_those_read_one_by_one(both):
+    from cqfacts.cache.storage import Strings
+
+    _, cached = both
+    reader = cached.search_index._store.reader
+    labels = Strings(reader, "fields")
+    wanted = list(range(0, len(labels), 3))[::-1]
+    assert labels.many(wanted) == [labels.raw(i) for i in wanted] and labels.many([]) == []
+    with pytest.raises(IndexError):
+        labels.many([0, len(labels)])
+    assert cached.search_index.fields.weights(set(wanted)) == {c: json.loads(labels.raw(c))[1] for c in wanted}

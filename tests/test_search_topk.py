@@ -134,13 +134,13 @@ def test_bounds_leave_most_facts_unscored(generated_bases, monkeypatch):
 
     toml, _ = generated_bases
     scored: list[int] = []
-    original = ranking._Matched.scored
+    original = ranking.Matched.scored
 
     def counting(self, chosen, min_score):
         scored.append(len(chosen))
         return original(self, chosen, min_score)
 
-    monkeypatch.setattr(ranking._Matched, "scored", counting)
+    monkeypatch.setattr(ranking.Matched, "scored", counting)
     matched = len(search(toml, QUERIES["single-word"], limit=None))
     scored.clear()
     search(toml, QUERIES["single-word"], limit=3)

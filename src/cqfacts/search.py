@@ -290,8 +290,13 @@ class _AllFacts:
 
     def __init__(self, base: FactBase, index: SearchIndex):
         self.base, self.index = base, index
+        # A cached base's facts are read by number, in its own index's numbering (file order).
+        own = index is getattr(base, "search_index", None)
+        self._numbered = getattr(base.facts, "numbered", None) if own else None
 
     def __getitem__(self, n: int) -> Fact:
+        if self._numbered is not None:
+            return self._numbered(n)  # type: ignore[no-any-return]
         return self.base.facts[self.index.ids[n]]
 
 

@@ -8,7 +8,6 @@ order in both, so what was already read stays right.
 
 from __future__ import annotations
 
-import json
 import operator
 import sys
 from array import array
@@ -16,9 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from cqfacts.cache.columns import Postings, postings_of
+from cqfacts.cache.disk_postings import DiskPostings, Fields
 from cqfacts.cache.records import DECODERS
-from cqfacts.cache.storage import Damaged, Numbers, Reader, Strings
+from cqfacts.cache.storage import Damaged, Reader, Strings
 from cqfacts.lazy import record
 from cqfacts.model import FactBase
 
@@ -94,6 +93,16 @@ class Items(Mapping[str, Any]):
                 return self._replaced(exc)[item_id]
         return item
 
+    def numbered(self, n: int) -> Any:
+        """Item number ``n`` in file order: ``self[id]`` without looking the id up (a bisection of reads)."""
+        if self._store.replacement is None:
+            try:
+                item_id = self._ids[n]
+                return self._read.get(item_id) or self._decoded(n, item_id)
+            except Exception as exc:
+                self._store.replace(exc)
+        return self._replaced(None)[self._store.replacement_index.ids[n]]
+
     def _decoded(self, n: int, item_id: str) -> Any:
         """Item number ``n``, decoded from its record, which must be ``item_id``'s."""
         item = self._decode(self._record(n))
@@ -157,8 +166,8 @@ class DiskIndex:
         self._store, self._facts = store, facts
         self.ids, self.lengths = _Column(store, "ids", ids), _Column(store, "lengths", lengths)
         self.size = len(lengths)
-        self.fields: Mapping[int, tuple[str, float, bool]] = _Fields(store)
-        self.postings: Mapping[str, dict[int, tuple[int, int]]] = _Postings(store, chunks)
+        self.fields: Mapping[int, tuple[str, float, bool]] = Fields(store)
+        self.postings: Mapping[str, dict[int, tuple[int, int]]] = DiskPostings(store, chunks)
         store.listeners.append(self._switch)
 
     def _switch(self, index: Any) -> None:
@@ -249,121 +258,3 @@ class _Column(Sequence[Any]):
             except Exception as exc:
                 self._store.replace(exc)
         return list(map(getattr(self._store.replacement_index, self._name).__getitem__, indices))
-
-
-def _append(column: array[int], typecode: str, data: bytes) -> array[int]:
-    """``column`` with the numbers of ``data`` (of ``typecode``) after them, widened when they are wider."""
-    if typecode == column.typecode:
-        column.frombytes(data)
-        return column
-    part = array(typecode)
-    part.frombytes(data)
-    if part.itemsize > column.itemsize:
-        column = array(typecode, column)
-    column.extend(part if part.typecode == column.typecode else array(column.typecode, part))
-    return column
-
-
-class _Fields(dict[int, tuple[str, float, bool]]):
-    """Field code -> (label, weight, is alias), each decoded when first asked for. ``_Postings`` checks the
-    labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
-
-    def __init__(self, store: Store):
-        super().__init__()
-        self._labels = Strings(store.reader, "fields")
-
-    def __missing__(self, code: int) -> tuple[str, float, bool]:
-        label, weight, alias = json.loads(self._labels[code])
-        field = self[code] = (str(label), float(weight), bool(alias))
-        return field
-
-
-class _Postings(Mapping[str, dict[int, tuple[int, int]]]):
-    """term -> {fact number: (field code, occurrences)}, merged from each chunk's part of the file; ``lists``
-    gives the same as arrays, which is how the ranker reads them."""
-
-    def __init__(self, store: Store, chunks: int):
-        self._store, self._chunks = store, chunks
-        reader = store.reader
-        self._fields_checked = False
-        self._read: dict[str, Postings | None] = {}
-        self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
-        self._parts: dict[int, tuple[Numbers, list[tuple[int, str, int]]]] = {}
-        # The directory: where each term of the vocabulary is, in which chunks (``cache.directory``).
-        self._vocabulary = Strings(reader, "vocabulary")
-        self._directory = [Numbers(reader, f"directory.{name}") for name in ("offsets", "chunks", "places")]
-
-    def _part(self, chunk: int) -> tuple[Numbers, list[tuple[int, str, int]]]:
-        found = self._parts.get(chunk)
-        if found is None:
-            if not self._fields_checked:
-                self._store.reader.section("fields")
-                self._fields_checked = True
-            if not 0 <= chunk < self._chunks:
-                raise Damaged(f"no chunk {chunk}")
-            sections, arrays = self._store.reader.meta["sections"], []
-            for name in ("numbers", "codes", "counts"):
-                start, _, typecode = sections[f"postings.{chunk}.{name}"]
-                arrays.append((start, typecode, array(typecode).itemsize))
-            found = self._parts[chunk] = (Numbers(self._store.reader, f"postings.{chunk}.offsets"), arrays)
-        return found
-
-    def _lookup(self, term: str) -> Postings | None:
-        """A term's postings: the directory names the chunks that hold it (ascending) and its place in each;
-        each chunk's columns are appended as read (fact numbers are the base's)."""
-        v = self._vocabulary.find(term)
-        if v < 0:
-            return None
-        offsets, chunks, places = self._directory
-        first, last = offsets[v], offsets[v + 1]
-        held_by, at = chunks.span(first, last), places.span(first, last)
-        if not held_by or any(map(operator.ge, held_by, held_by[1:])):
-            raise Damaged(f"the directory of {term!r} is damaged")
-        reader = self._store.reader
-        columns: list[array[int]] = []
-        for chunk, i in zip(held_by, at, strict=True):
-            ends, arrays = self._part(chunk)
-            begin, end = ends[i], ends[i + 1]
-            if not begin < end:
-                raise Damaged(f"the postings of {term!r} are damaged")
-            if not columns:  # as wide as the first chunk's: a wider chunk's widens them (``_append``)
-                columns = [array(typecode) for _, typecode, _ in arrays]
-            for n, (start, typecode, size) in enumerate(arrays):
-                columns[n] = _append(columns[n], typecode, reader.read(start + size * begin, size * (end - begin)))
-        return Postings(*columns)
-
-    def _get(self, term: str) -> Postings | None:
-        if term not in self._read:
-            self._read[term] = self._lookup(term)
-        return self._read[term]
-
-    def lists(self, term: str) -> Postings | None:
-        """The term's postings as arrays in fact order (``cache.columns``), None when no fact has it."""
-        if self._store.replacement is None:
-            try:
-                return self._get(term)
-            except Exception as exc:
-                self._store.replace(exc)
-        return postings_of(self._store.replacement_index, term)
-
-    def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self.lists(term) is not None
-
-    def __getitem__(self, term: str) -> dict[int, tuple[int, int]]:
-        if self._store.replacement is None:
-            found = self._dicts.get(term)
-            if found is not None:
-                return found
-        lists = self.lists(term)
-        if lists is None:
-            raise KeyError(term)
-        if self._store.replacement is not None:
-            return self._store.replacement_index.postings[term]
-        found = self._dicts[term] = lists.as_dict()
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(Strings(self._store.reader, "vocabulary"))
-
-    def __len__(self) -> int:
-        return len(Strings(self._store.reader, "vocabulary"))

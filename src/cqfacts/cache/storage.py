@@ -187,10 +187,11 @@ class Reader:
         # One read of the whole blocks the part lies in; those not checked before are checked in it.
         at = HEADER_SIZE + first * BLOCK
         data = self._pread(at, min(HEADER_SIZE + (last + 1) * BLOCK, self._end) - at)
+        view = memoryview(data)  # (each block checked where it lies, not copied out first)
         for block in range(first, last + 1):
             if not self._checked[block]:
                 offset = (block - first) * BLOCK
-                if zlib.crc32(data[offset:offset + BLOCK]) != self._crcs[block]:
+                if zlib.crc32(view[offset:offset + BLOCK]) != self._crcs[block]:
                     raise Damaged(f"block {block:,} is damaged")
                 self._checked[block] = 1
         return data[start - at:end - at]
@@ -312,6 +313,19 @@ class Strings(Sequence[str]):
         offsets = self._offsets
         at = offsets[i]
         return self._reader.read(self._start + at, offsets[i + 1] - at)
+
+    def many(self, indices: Sequence[int]) -> list[bytes]:
+        """``raw(i)`` for each of ``indices``, from one read of the offsets and one of the strings between
+        the first and the last of them."""
+        if not indices:
+            return []
+        low, high = min(indices), max(indices)
+        if low < 0 or high >= self._length:
+            raise IndexError(low if low < 0 else high)
+        offsets = self._offsets.span(low, high + 2)
+        first = offsets[0]
+        blob = self._reader.read(self._start + first, offsets[-1] - first)
+        return [blob[offsets[i - low] - first:offsets[i - low + 1] - first] for i in indices]
 
     def find(self, text: str) -> int:
         """Where a string is (these being sorted: UTF-8 sorts as the text does), -1 when it is not here."""
