@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from cqfacts.cache import freshness
 from cqfacts.cache.postings import Flat, chunk_postings
-from cqfacts.cache.records import encode
+from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import groups
 
 PARSE_FACTS = 1_000  # facts parsed at a time: rtoml's document of them takes about 12 MB
@@ -66,7 +66,7 @@ class Sent(NamedTuple):
 
 
 def sent(known: Tables) -> Sent:
-    text = json.dumps([known.entities, sorted(known.sources)], ensure_ascii=False, separators=(",", ":"))
+    text = encode_json([known.entities, sorted(known.sources)])
     return Sent(int.from_bytes(os.urandom(8), "little"), text.encode("utf-8"))
 
 
