@@ -274,6 +274,11 @@ def base_fields(entity_ids: Iterable[str]) -> list[tuple[str, float, bool]]:
     return [*OWN_FIELDS, *chain.from_iterable((entity_field(e, False), entity_field(e, True)) for e in entity_ids)]
 
 
+def base_field_code(entity_number: int, alias: bool) -> int:
+    """The code in ``base_fields`` of the fields of the entity at this place in the tables."""
+    return len(OWN_FIELDS) + 2 * entity_number + alias
+
+
 # --- Ranking ---------------------------------------------------------------------------------------------
 
 _INDEXES: dict[int, tuple[weakref.ref[FactBase], SearchIndex]] = {}

@@ -95,14 +95,16 @@ def _tables(given: Path, files: list[Path], counts: list[int | None], named: boo
     known = chunks.tables(base)
     worked_out = chunks.shared(known.entities)
     made: list[list[dict[str, Any]]] = []
+    starts = []  # where each file's facts of a file of facts only start (the workers' chunks)
     first = 0  # the base's facts are numbered file by file: a file of tables' own, then a file of facts'
     for count, found in zip(counts, read, strict=True):
         of_file = list(found[0][0].get("facts", {}).values())
         made.append([chunks.chunk(known.entities, of_file[start:start + CHUNK_FACTS], first + start, worked_out)
                      for start in range(0, len(of_file), CHUNK_FACTS)])
-        first += len(of_file) + (count or 0)
+        starts.append(first + len(of_file))
+        first = starts[-1] + (count or 0)
     return {"stamps": [found[1] for found in read], "sections": table_sections(base), "known": known,
-            "chunks": made}
+            "chunks": made, "starts": starts}
 
 
 def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool = True) -> FactBase:
@@ -155,12 +157,9 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
     # Each file of facts in chunks of CHUNK_FACTS facts, read by the workers in file order, each chunk's facts
     # numbered from where the first look puts them (each is checked to come there).
     pieces = [0 if count is None else -(-count // CHUNK_FACTS) for count in counts]
-    tasks, first = [], 0
-    for file, count, planned, of_tables in zip(files, counts, plans, tables["chunks"], strict=True):
-        first += sum(len(part["lengths"]) for part in of_tables)
-        for k in range(0, count or 0, CHUNK_FACTS):
-            tasks.append((file, k // CHUNK_FACTS, first + k, planned))
-        first += count or 0
+    tasks = [(file, k // CHUNK_FACTS, start + k, planned)
+             for file, count, planned, start in zip(files, counts, plans, tables["starts"], strict=True)
+             for k in range(0, count or 0, CHUNK_FACTS)]
     read = iter(mapping(chunks.read_chunk, [t[0] for t in tasks], [named] * len(tasks), [t[1] for t in tasks],
                         [CHUNK_FACTS] * len(tasks), [chunks.sent(known)] * len(tasks), [t[2] for t in tasks],
                         [t[3] for t in tasks]))

@@ -210,11 +210,10 @@ class Chunk:
     """The parts of the cache file that hold a chunk's facts: records, ids, index (fact numbers from ``first``,
     field codes the base's), made as its facts are added, piece by piece."""
 
-    def __init__(self, entities: dict[str, Any], first: int, worked_out: Shared | None = None):
+    def __init__(self, entities: dict[str, Any], first: int, worked_out: Shared):
         from cqfacts.model import FactBase
 
         self._base = FactBase(sources={}, entities=entities, facts={})  # what indexing reads of the tables
-        worked_out = worked_out or shared(entities)
         self._index = Flat(worked_out.numbers)
         self._index.entity_terms = worked_out.terms
         self._first = first
@@ -235,7 +234,7 @@ class Chunk:
                 "lengths": array("I", index.lengths), **parts}
 
 
-def chunk(entities: dict[str, Any], facts: list[Any], first: int, worked_out: Shared | None = None) -> dict[str, Any]:
+def chunk(entities: dict[str, Any], facts: list[Any], first: int, worked_out: Shared) -> dict[str, Any]:
     """The parts of the cache file that hold these facts, numbered from ``first``."""
     made = Chunk(entities, first, worked_out)
     made.add(facts)

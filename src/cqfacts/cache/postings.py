@@ -19,7 +19,7 @@ from operator import floordiv
 from typing import Any
 
 from cqfacts.cache.storage import narrowest, strings
-from cqfacts.search import OWN_FIELDS, Builder
+from cqfacts.search import Builder, base_field_code
 
 
 class Flat(Builder):
@@ -32,7 +32,7 @@ class Flat(Builder):
         self._entity_numbers = entity_numbers
 
     def entity_code(self, entity_id: str, alias: bool) -> int:
-        return len(OWN_FIELDS) + 2 * self._entity_numbers[entity_id] + alias
+        return base_field_code(self._entity_numbers[entity_id], alias)
 
     def store(self, number: int, best: dict[str, int], counts: Counter[str]) -> None:
         # Each term's list extended by (number, code, count), all in C: no Python step per posting.
