@@ -74,6 +74,9 @@ class Matched:
         self.needed_telling = min(self.needed, len(self.telling))
         self.length_total, self.length_min = _length_figures(index)
         self.average_length = self.length_total / max(size, 1)
+        # BM25's length norm of the shortest fact (what no fact's is below), and its parts for any length.
+        self.shortest_norm = _K1 * (1 - _B + _B * self.length_min / self.average_length)
+        self.base_norm, self.per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
 
     def eligible(self, allowed: Collection[int] | None) -> list[int]:
         """The facts (of ``allowed``) that match enough words, and enough telling ones, to be results."""
@@ -113,7 +116,7 @@ class Matched:
         and the sum of its postings of each word's terms (not the best one). Each posting is weighed and
         added in one pass over the arrays, without a Python loop over the facts. ``every``: ``eligible`` are
         all the facts that may be results (else some of them)."""
-        norm = _K1 * (1 - _B + _B * self.length_min / self.average_length)
+        norm = self.shortest_norm
         lists = [(word, cand, found) for word, own in zip(self.words, self.lists, strict=True) for cand, found in own]
         if every and len(lists) == 1 and not self.offers and len(lists[0][2]) == len(eligible):  # all its facts
             (word, cand, found), = lists
@@ -139,7 +142,7 @@ class Matched:
 
     def most(self) -> dict[str, float]:
         """The most each word can add to a score (of 100), in any fact (``most_of`` each of its terms)."""
-        shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
+        shortest = self.shortest_norm
         found: dict[str, float] = {}
         for word, lists in zip(self.words, self.lists, strict=True):
             shared, focused = self.parts(word.text)
@@ -154,7 +157,7 @@ class Matched:
         field of a common term's postings is taken to weigh the most any field does: finding it would mean
         decoding the labels of thousands of fields (an entity's name is a field of its own)."""
         shared, focused = self.parts(word_text)
-        shortest = _K1 * (1 - _B + _B * self.length_min / self.average_length)
+        shortest = self.shortest_norm
         heaviest = _HEAVIEST if len(postings) > _MANY_FIELDS else \
             max(_weights(self.index.fields, set(postings.codes)).values())
         tf = postings.most()
@@ -162,7 +165,7 @@ class Matched:
 
     def loose_values(self, word_text: str, cand: Candidate, found: Postings) -> Iterator[float]:
         """The most each of a term's postings adds, in the shortest fact."""
-        return self._weighed(word_text, cand, found, _K1 * (1 - _B + _B * self.length_min / self.average_length))
+        return self._weighed(word_text, cand, found, self.shortest_norm)
 
     def _weighed(self, word_text: str, cand: Candidate, found: Postings, norm: float) -> Iterator[float]:
         """What each posting of a term adds at most, with this norm."""
@@ -176,7 +179,7 @@ class Matched:
         """An upper bound of these facts' scores (before rounding), each with its own length. The facts'
         lengths are read at once (``take``), and each term's postings of them weighed in one pass
         (``tight_values``)."""
-        base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
+        base_norm, per_term = self.base_norm, self.per_term
         ordered = sorted(facts)
         chosen = set(facts)
         length_of = dict(zip(ordered, take(self.index.lengths, ordered), strict=True))
@@ -207,7 +210,7 @@ class Matched:
         pair is one integer, not a tuple: a tuple per posting would be as many objects for the garbage
         collector to walk, again and again while they are made."""
         fields = self.index.fields
-        base_norm, per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
+        base_norm, per_term = self.base_norm, self.per_term
         quality = {code: shared * weight * cand.quality for code, weight in _weights(fields, set(codes)).items()}
         wide = max(counts, default=0) + 1
         counted = list(map(int.__add__, counts, map(wide.__mul__, lengths)))

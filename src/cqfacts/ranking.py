@@ -69,12 +69,13 @@ def _rank_word(matched: Matched, limit: int, min_score: float) -> list[Any]:
     (word,), (terms,) = matched.words, matched.lists
     # The term that can add the most first: its best facts' scores may leave the others out altogether
     # ("semiconducter": "semiconductor" with one typo, then "semiconductors" with two).
-    terms = sorted(terms, key=lambda term: -matched.most_of(word.text, *term))
+    most = {id(term): matched.most_of(word.text, *term) for term in terms}  # each term's, once
+    terms = sorted(terms, key=lambda term: -most[id(term)])
     ranked: list[Any] = []
     done: set[int] = set()
     valued = [(terms[0][1].numbers, list(matched.loose_values(word.text, *terms[0])))]
     reach = _score_top(matched, valued, limit, min_score, ranked, done)
-    lists = terms[:1] + [term for term in terms[1:] if matched.most_of(word.text, *term) >= reach]
+    lists = terms[:1] + [term for term in terms[1:] if most[id(term)] >= reach]
     valued += [(found.numbers, list(matched.loose_values(word.text, cand, found))) for cand, found in lists[1:]]
     kept = [list(compress(range(len(values)), map(reach.__le__, values))) for _, values in valued]
     many = 4 * max(_FEW, limit)

@@ -17,7 +17,7 @@ from typing import Any
 
 from cqfacts.cache.disk_postings import DiskPostings, Fields
 from cqfacts.cache.records import DECODERS
-from cqfacts.cache.storage import Damaged, Reader, Strings
+from cqfacts.cache.storage import Damaged, Reader
 from cqfacts.lazy import record
 from cqfacts.model import FactBase
 
@@ -167,7 +167,8 @@ class DiskIndex:
         self.ids, self.lengths = _Column(store, "ids", ids), _Column(store, "lengths", lengths)
         self.size = len(lengths)
         self.fields: Mapping[int, tuple[str, float, bool]] = Fields(store)
-        self.postings: Mapping[str, dict[int, tuple[int, int]]] = DiskPostings(store, chunks)
+        self._on_disk = DiskPostings(store, chunks)
+        self.postings: Mapping[str, dict[int, tuple[int, int]]] = self._on_disk
         store.listeners.append(self._switch)
 
     def _switch(self, index: Any) -> None:
@@ -219,7 +220,7 @@ class DiskIndex:
 
     @cached_property
     def _disk_vocabulary(self) -> Sequence[str]:
-        return _Column(self._store, "vocabulary", Strings(self._store.reader, "vocabulary"))
+        return _Column(self._store, "vocabulary", self._on_disk.vocabulary)
 
     @cached_property
     def _word_starts(self) -> array[int]:

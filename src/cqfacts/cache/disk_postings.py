@@ -114,7 +114,7 @@ class DiskPostings(Mapping[str, dict[int, tuple[int, int]]]):
         self._dicts: dict[str, dict[int, tuple[int, int]]] = {}  # as a SearchIndex holds them, for who asks
         self._parts: dict[int, tuple[Numbers, list[tuple[int, str, int]]]] = {}
         # The directory: where each term of the vocabulary is, in which chunks (``cache.directory``).
-        self._vocabulary = Strings(reader, "vocabulary")
+        self.vocabulary = Strings(reader, "vocabulary")  # the index reads it too (``DiskIndex``): one copy
         self._directory = [Numbers(reader, f"directory.{name}") for name in ("offsets", "chunks", "places")]
 
     def _part(self, chunk: int) -> tuple[Numbers, list[tuple[int, str, int]]]:
@@ -141,7 +141,7 @@ class DiskPostings(Mapping[str, dict[int, tuple[int, int]]]):
         by_chunk: dict[int, list[tuple[int, str]]] = {}
         columns: dict[str, list[list[tuple[str, memoryview]]]] = {}  # per column, each chunk's piece
         for term in terms:
-            v = self._vocabulary.find(term)
+            v = self.vocabulary.find(term)
             if v < 0:
                 self._read[term] = None
                 continue
@@ -200,7 +200,7 @@ class DiskPostings(Mapping[str, dict[int, tuple[int, int]]]):
         if self._store.replacement is None:
             try:
                 known = self._read.get(term, False)
-                return known is not None if known is not False else self._vocabulary.find(term) >= 0
+                return known is not None if known is not False else self.vocabulary.find(term) >= 0
             except Exception as exc:
                 self._store.replace(exc)
         return term in self._store.replacement_index.postings
@@ -219,7 +219,7 @@ class DiskPostings(Mapping[str, dict[int, tuple[int, int]]]):
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(Strings(self._store.reader, "vocabulary"))
+        return iter(self.vocabulary)
 
     def __len__(self) -> int:
-        return len(Strings(self._store.reader, "vocabulary"))
+        return len(self.vocabulary)
