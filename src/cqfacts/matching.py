@@ -99,8 +99,7 @@ def _near_words(index: SearchIndex, word: str, allowed: int) -> list[tuple[str, 
     from rapidfuzz.distance import OSA
 
     # A typo changes a word's length by at most the typos allowed: a cached index reads only those words.
-    between = getattr(index, "words_between", None)
-    words = index.words if between is None else between(len(word) - allowed, len(word) + allowed)
+    words = index.words_between(len(word) - allowed, len(word) + allowed)
     near = process.extract(word, words, scorer=OSA.distance, score_cutoff=allowed, limit=None)
     return sorted((term, int(distance)) for term, distance, _ in near if term != word and distance > 0)
 

@@ -115,6 +115,10 @@ class SearchIndex:
     def size(self) -> int:
         return len(self.ids)
 
+    def words_between(self, shortest: int, longest: int) -> list[str]:
+        """The typo words of these lengths (a cache's index reads only those: ``cache.disk.DiskIndex``)."""
+        return [w for w in self.words if shortest <= len(w) <= longest]
+
 
 class Builder:
     """Files each fact's texts: every term once per fact, at the best place it occurs (between equals the first

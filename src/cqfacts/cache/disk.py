@@ -216,7 +216,7 @@ class DiskIndex:
                 return data.decode("utf-8").split("\n")[:-1]
             except Exception as exc:
                 self._store.replace(exc)
-        return [w for w in self._store.replacement_index.words if shortest <= len(w) <= longest]
+        return self._store.replacement_index.words_between(shortest, longest)
 
     @cached_property
     def _disk_vocabulary(self) -> Sequence[str]:
