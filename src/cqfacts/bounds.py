@@ -74,9 +74,11 @@ class Matched:
         self.needed_telling = min(self.needed, len(self.telling))
         self.length_total, self.length_min = _length_figures(index)
         self.average_length = self.length_total / max(size, 1)
-        # BM25's length norm of the shortest fact (what no fact's is below), and its parts for any length.
-        self.shortest_norm = _K1 * (1 - _B + _B * self.length_min / self.average_length)
-        self.base_norm, self.per_term = _K1 * (1 - _B), _K1 * _B / self.average_length
+        # BM25's length norm of the shortest fact (what no fact's is below), and its parts for any length (a
+        # base without facts has no length, and no postings to use them on).
+        average = self.average_length or 1.0
+        self.shortest_norm = _K1 * (1 - _B + _B * self.length_min / average)
+        self.base_norm, self.per_term = _K1 * (1 - _B), _K1 * _B / average
 
     def eligible(self, allowed: Collection[int] | None) -> list[int]:
         """The facts (of ``allowed``) that match enough words, and enough telling ones, to be results."""
