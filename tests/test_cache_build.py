@@ -153,3 +153,22 @@ def test_a_file_of_facts_cut_short_after_the_first_look_is_numbered_as_read(tmp_
         built = run("--facts", str(base), *args, env=env)
         assert (built.exit_code, built.stdout) == (0, run("--no-cache", "--facts", str(base), *args).stdout), args
     assert len(json.loads(run("--facts", str(base), "list", "--json", env=env).stdout)) == 480
+
+
+@pytest.mark.parametrize("typecode", "BHILQ")
+def test_numbers_are_stored_in_the_narrowest_array_that_holds_the_largest(typecode):
+    """``storage.narrowest`` reads the numbers' bytes: each array comes out in the type a look at its largest
+    number would choose (B, H or I, else as it was), with the same numbers, at every edge of every width."""
+    from array import array
+
+    from cqfacts.cache.storage import narrowest
+
+    limit = 256 ** array(typecode).itemsize
+    for largest in (0, 1, 255, 256, 2**16 - 1, 2**16, 2**24, 2**32 - 1, 2**32, 2**40, 2**64 - 1):
+        if largest >= limit:
+            continue
+        numbers = array(typecode, [0, largest // 3, largest, 7 % (largest + 1), largest // 2])
+        got = narrowest(numbers)
+        wanted = next((code for code in "BHI" if largest < 256 ** array(code).itemsize), typecode)
+        assert (got.typecode, list(got)) == (wanted, list(numbers)), (typecode, largest)
+    assert narrowest(array(typecode)).typecode == "B"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,7 +50,34 @@ def groups(records: list[str]) -> tuple[bytes, array[int]]:
 
 
 def narrowest(numbers: array[int]) -> array[int]:
-    """The same numbers in the narrowest array type that holds them (the table of contents names the type)."""
+    """The same numbers in the narrowest array type that holds them (the table of contents names the type).
+
+    Worked out from the numbers' bytes, each step a pass in C: which of each number's bytes are ever set
+    (``bytes.count``), then the bytes that stay, taken out (slices with a step). ``max`` and ``array(code, ...)``
+    made a Python integer of every number: 40 ms of a 5,000-fact chunk's 1.3 s."""
+    size = numbers.itemsize
+    if numbers.typecode not in _UNSIGNED or not numbers:
+        return _narrowest_by_value(numbers)
+    raw, count = numbers.tobytes(), len(numbers)
+    # Byte j of each number (j = 0 the lowest) is raw[at(j)::size].
+    at = (lambda j: j) if sys.byteorder == "little" else (lambda j: size - 1 - j)
+    needed = next((j + 1 for j in range(size - 1, 0, -1) if raw[at(j)::size].count(0) != count), 1)
+    typecode = next((code for code in "BHI" if array(code).itemsize >= needed), numbers.typecode)
+    width = array(typecode).itemsize
+    if width >= size:
+        return numbers if typecode == numbers.typecode else array(typecode, numbers)
+    kept = bytearray(count * width)
+    for j in range(width):  # byte j of each number, to its place in the narrower one
+        kept[(j if sys.byteorder == "little" else width - 1 - j)::width] = raw[at(j)::size]
+    narrowed = array(typecode)
+    narrowed.frombytes(kept)
+    return narrowed
+
+
+_UNSIGNED = "BHILQ"
+
+
+def _narrowest_by_value(numbers: array[int]) -> array[int]:
     largest = max(numbers, default=0)
     for typecode in "BHI":
         if largest < 256 ** array(typecode).itemsize:
