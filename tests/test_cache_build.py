@@ -101,23 +101,24 @@ def _sections(cache: Path, names: tuple[str, ...]) -> dict[str, bytes]:
 
 
 def test_the_vocabulary_merged_range_by_range_is_the_one_merged_at_once(tmp_path, monkeypatch):
-    """The build merges the chunks' terms a range of terms at a time (``directory._MERGED_AT_ONCE`` entries):
-    the vocabulary, its directory and the typo words come out the same however many ranges it takes."""
+    """The build merges the chunks' terms a range of terms at a time (``directory._MERGED_AT_ONCE`` entries),
+    in worker processes for a large base: the vocabulary, its directory and the typo words come out the same
+    however many ranges it takes, and whichever processes merge them."""
     from cqfacts.cache import directory
 
     base = tmp_path / "base"
     generate(400, base)
-    monkeypatch.setattr(cache_build, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(cache_build, "CHUNK_FACTS", 100)
     names = ("vocabulary", "vocabulary.offsets", "directory.offsets", "directory.chunks", "directory.places",
              "words", "words.by_length")
     made = []
-    for at_once in (10**9, 500, 1):
+    for at_once, large in ((10**9, True), (500, True), (1, True), (500, False), (1, False)):
         monkeypatch.setattr(directory, "_MERGED_AT_ONCE", at_once)
-        cache = tmp_path / f"cache-{at_once}"
+        monkeypatch.setattr(cache_build, "PARALLEL_BYTES", 0 if large else 10**12)
+        cache = tmp_path / f"cache-{at_once}-{large}"
         assert run("--facts", str(base), "search", "hydrogen", env={"CQFACTS_CACHE_DIR": str(cache)}).exit_code == 0
         made.append(_sections(cache, names))
-    assert made[0] == made[1] == made[2]
+    assert all(sections == made[0] for sections in made)
     entries = len(made[0]["directory.chunks"]) // 2  # (term, chunk) entries, two bytes each: 500 took many ranges
     assert entries > 5 * 500
 

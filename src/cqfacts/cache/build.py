@@ -126,7 +126,7 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
             if read_back:
                 with contextlib.suppress(_Slow):
                     return _streamed(given, files, folder, name, quiet, mapping, progress,
-                                     workers.shutdown if workers else lambda: None, tables_worker)
+                                     workers.shutdown if workers else None, tables_worker)
                 if workers:
                     workers.shutdown(cancel_futures=True)
                     mapping = map
@@ -138,8 +138,9 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
 
 
 def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
-              progress: Progress, done: Callable[[], None], tables_worker: Any) -> FactBase:
-    """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot."""
+              progress: Progress, done: Callable[[], None] | None, tables_worker: Any) -> FactBase:
+    """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot.
+    ``done``: the workers' shutdown (None: there are none), once the chunks are in."""
     from cqfacts.cache import chunks
     from cqfacts.loader import load as load_toml
 
@@ -183,8 +184,9 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
                     stamps[n] = got[0]
                     sections.chunk(got[2])
                     progress.indexed(min(CHUNK_FACTS, (counts[n] or 0) - k * CHUNK_FACTS))
-            done()  # the workers' memory back before the ids are sorted
-            sections.finish(stamps, time.time_ns())
+            if done is not None:
+                done()  # the workers' memory back before the ids are sorted and the vocabulary merged
+            sections.finish(stamps, time.time_ns(), done is not None)
     except (OSError, place.Untrusted) as exc:
         os.close(folder_fd)
         _unwritable(folder, exc, quiet)
@@ -236,7 +238,7 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
             for start in range(0, len(facts), CHUNK_FACTS):
                 sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS], start, worked_out))
                 progress.indexed(len(facts[start:start + CHUNK_FACTS]))
-            sections.finish(stamps, stamped)
+            sections.finish(stamps, stamped, False)
     except (OSError, place.Untrusted, _Slow) as exc:
         os.close(folder_fd)
         if not isinstance(exc, _Slow):
@@ -297,8 +299,25 @@ class _Sections:
             self.ids.append(parts["ids"])
 
 
-    def finish(self, stamps: list[freshness.Stamp], stamped: int) -> None:
-        """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice."""
+    def finish(self, stamps: list[freshness.Stamp], stamped: int, parallel: bool) -> None:
+        """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice. With
+        ``parallel``, two processes merge the vocabulary while this one sorts the ids."""
+        from cqfacts.cache.directory import Vocabulary
+
+        writer = self.writer
+        with _processes(parallel, 2) as pool:
+            vocabulary = Vocabulary(writer, len(self.starts) - 1, pool)
+            self._ids()
+            writer.add("lengths", self.lengths)
+            _strings(writer, "fields", (encode_json(list(field)) for field in self.fields))
+            vocabulary.write()
+        writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
+                       "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
+                       "facts": len(self.lengths), "length_total": sum(self.lengths),
+                       "length_min": min(self.lengths, default=0)})
+
+    def _ids(self) -> None:
+        """Every fact's id, and the facts in the order of their ids; ``_Slow`` when an id is there twice."""
         writer = self.writer
         # Kept as UTF-8, which sorts as its text does, never decoded: a million ids take 30 MB less.
         ids = b"\n".join(self.ids).split(b"\n") if self.ids else []
@@ -310,16 +329,6 @@ class _Sections:
         del ordered
         _add(writer, "facts.ids", blobs(ids))
         writer.add("facts.by_id", array("I", order))
-        del ids, order
-        writer.add("lengths", self.lengths)
-        _strings(writer, "fields", (encode_json(list(field)) for field in self.fields))
-        from cqfacts.cache.directory import write_vocabulary
-
-        write_vocabulary(self.writer, len(self.starts) - 1)
-        writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
-                       "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
-                       "facts": len(self.lengths), "length_total": sum(self.lengths),
-                       "length_min": min(self.lengths, default=0)})
 
 
 def table_sections(base: FactBase) -> list[tuple[str, bytes | array[int]]]:
@@ -361,7 +370,11 @@ def _processes(wanted: bool, most: int = 4) -> Iterator[Any]:
 
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, most),
                              mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # what is still queued is not waited for
+            raise
 
 
 def _unwritable(folder: Path, exc: BaseException, quiet: bool) -> None:

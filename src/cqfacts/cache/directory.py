@@ -41,58 +41,84 @@ def by_length(words: Iterable[str]) -> tuple[bytes, array[int]]:
     return b"".join(pieces), narrowest(starts)
 
 
-def write_vocabulary(writer: Any, chunks: int) -> None:
+class Vocabulary:
     """Every chunk's terms, each once, in order (merged from the chunks' terms as written: at a million facts
     the vocabulary has two million terms, held by eight million (term, chunk) entries), the typo words among
     them, and the directory of which chunks hold each term; written by the build's ``storage.Writer`` after
     the chunks.
 
-    The merge goes range of terms by range of terms, each step a pass in C over all of the range's entries:
-    each chunk's terms of the range filed under the term (a dict), the terms sorted, their entries joined.
+    The merge goes range of terms by range of terms (``_merged``), each range independent of the others: with
+    ``pool`` (worker processes forked once this is made, so that they inherit the file being written), the
+    ranges are merged two at a time while this process does other work (the build sorts the fact ids), and
+    ``write`` writes them as they come back, in order."""
+
+    def __init__(self, writer: Any, chunks: int, pool: Any = None):
+        self._writer, self._chunks = writer, chunks
+        _HELD[:] = [_ChunkTerms(writer, k) for k in range(chunks)]
+        bounds = _bounds(_HELD)
+        ranges = list(zip([None, *bounds], [*bounds, None], strict=True))
+        # Submitted now: the pool's processes are forked at its first task, after _HELD is set.
+        self._merged = pool.map(_merged, ranges) if pool is not None else map(_merged, ranges)
+
+    def write(self) -> None:
+        writer, chunks = self._writer, self._chunks
+        offsets = array("Q", [0])
+        words: list[str] = []
+        held_offsets = array("Q", [0])
+        held_chunks = array("H" if chunks <= 2**16 else "I")
+        places = array("I")
+
+        def pieces() -> Iterator[bytes]:
+            for blob, lengths, held, chunks_of, places_of, words_of in self._merged:
+                offsets.extend(islice(accumulate(lengths, initial=offsets[-1]), 1, None))
+                held_offsets.extend(islice(accumulate(held, initial=held_offsets[-1]), 1, None))
+                held_chunks.extend(chunks_of if held_chunks.typecode == "I" else array("H", chunks_of))
+                places.extend(places_of)
+                words.extend(words_of)
+                yield blob
+
+        writer.add_pieces("vocabulary", pieces())
+        writer.add("vocabulary.offsets", narrowest(offsets))
+        writer.add("directory.offsets", narrowest(held_offsets))
+        writer.add("directory.chunks", held_chunks)
+        writer.add("directory.places", narrowest(places))
+        blob, starts = by_length(words)
+        writer.add("words", blob)
+        writer.add("words.by_length", starts)
+        _HELD.clear()
+
+
+# The chunks' terms of the cache being written (``Vocabulary``), where the merge's processes find them.
+_HELD: list[_ChunkTerms] = []
+
+
+def _merged(bounds: tuple[bytes | None, bytes | None]) -> tuple[bytes, array[int], array[int], array[int],
+                                                               array[int], list[str]]:
+    """The terms [low, high) of every chunk (None: from the first, to the last), merged in one pass in C over
+    their entries: each chunk's terms filed under the term (a dict), the terms sorted, their entries joined.
     An entry is one number, chunk << 32 | place, so that the chunks and places come out of it as the two
-    halves of 64-bit integers."""
+    halves of 64-bit integers. Returned: the terms' bytes, each term's length, how many chunks hold each,
+    those chunks, each term's place in them, and the typo words among the terms."""
     from cqfacts.search import letter_words
 
-    held = [_ChunkTerms(writer, k) for k in range(chunks)]
-    offsets = array("Q", [0])
-    words: list[str] = []
-    held_offsets = array("Q", [0])
-    held_chunks = array("H" if chunks <= 2**16 else "I")
-    places = array("I")
-
-    def pieces() -> Iterator[bytes]:
-        taken = [0] * chunks
-        for bound in [*_bounds(held), None]:
-            found: defaultdict[bytes, list[int]] = defaultdict(list)
-            for k, terms in enumerate(held):
-                end = len(terms) if bound is None else bisect_left(terms, bound, taken[k])
-                if end > taken[k]:
-                    deque(map(list.append, map(found.__getitem__, terms.between(taken[k], end)),
-                              count(k << 32 | taken[k])), 0)
-                    taken[k] = end
-            vocabulary = sorted(found)
-            lists = list(map(found.__getitem__, vocabulary))
-            del found
-            held_offsets.extend(islice(accumulate(map(len, lists), initial=held_offsets[-1]), 1, None))
-            halves = array("I", array("Q", chain.from_iterable(lists)).tobytes())
-            del lists
-            low, high = halves[0::2], halves[1::2]
-            if sys.byteorder == "big":
-                low, high = high, low
-            places.extend(low)
-            held_chunks.extend(high if held_chunks.typecode == "I" else array("H", high))
-            offsets.extend(islice(accumulate(map(len, vocabulary), initial=offsets[-1]), 1, None))
-            words.extend(letter_words(map(bytes.decode, vocabulary)))
-            yield b"".join(vocabulary)
-
-    writer.add_pieces("vocabulary", pieces())
-    writer.add("vocabulary.offsets", narrowest(offsets))
-    writer.add("directory.offsets", narrowest(held_offsets))
-    writer.add("directory.chunks", held_chunks)
-    writer.add("directory.places", narrowest(places))
-    blob, starts = by_length(words)
-    writer.add("words", blob)
-    writer.add("words.by_length", starts)
+    low, high = bounds
+    found: defaultdict[bytes, list[int]] = defaultdict(list)
+    for k, terms in enumerate(_HELD):
+        first = 0 if low is None else bisect_left(terms, low)
+        end = len(terms) if high is None else bisect_left(terms, high, first)
+        if end > first:
+            deque(map(list.append, map(found.__getitem__, terms.between(first, end)), count(k << 32 | first)), 0)
+    vocabulary = sorted(found)
+    lists = list(map(found.__getitem__, vocabulary))
+    del found
+    held = array("I", map(len, lists))
+    halves = array("I", array("Q", chain.from_iterable(lists)).tobytes())
+    del lists
+    places, chunks = halves[0::2], halves[1::2]
+    if sys.byteorder == "big":
+        places, chunks = chunks, places
+    return (b"".join(vocabulary), array("I", map(len, vocabulary)), held, chunks, places,
+            letter_words(map(bytes.decode, vocabulary)))
 
 
 class _ChunkTerms:
