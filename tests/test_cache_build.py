@@ -156,6 +156,43 @@ def test_a_file_of_facts_cut_short_after_the_first_look_is_numbered_as_read(tmp_
     assert len(json.loads(run("--facts", str(base), "list", "--json", env=env).stdout)) == 480
 
 
+def _plan_then_change(file: Path, streams: bool) -> Any:
+    """The build's first look at a file; then four letters of its last fact's statement change (same size)."""
+    planned = _CUT["looked"](file, streams)
+    if file == _CUT["file"]:
+        text = file.read_text("utf-8")
+        at = text.rindex('statement = "') + len('statement = "')
+        file.write_text(text[:at] + "Zqxw" + text[at + 4:], "utf-8")
+    return planned
+
+
+def test_a_chunk_changed_after_the_first_look_is_not_cached_as_the_bytes_first_seen(tmp_path, monkeypatch):
+    """Each chunk's worker reads only its own bytes (and the preamble), and trusts the first look's plan and
+    hash of the file only when they hash as they did then: a file changed in its last chunk between that
+    look and the chunks' reading (same size) is cached as it is now, never under the hash of what it was.
+    A base left alone is cached once, with its files' own hashes: the next run uses the cache as it is."""
+    from cqfacts.cache import cache_name
+
+    base = tmp_path / "base"
+    first = next(f for f in generate(500, base) if f.name.startswith("facts-"))
+    monkeypatch.setattr(cache_build, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(cache_build, "CHUNK_FACTS", 100)  # 250 facts a file: 3 chunks
+    monkeypatch.setitem(_CUT, "looked", cache_build._plan)
+    monkeypatch.setitem(_CUT, "file", first)
+    monkeypatch.setattr(cache_build, "_plan", _plan_then_change)
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path / "cache")}
+    last = first.read_text("utf-8").rsplit("\n[facts.", 1)[1].split("]", 1)[0]
+    found = run("--facts", str(base), "search", "zqxw", "--json", env=env)
+    assert found.exit_code == 0 and [hit["id"] for hit in json.loads(found.stdout)] == [last]
+    cache = tmp_path / "cache" / cache_name(base)
+    built = cache.stat().st_ino
+    monkeypatch.setattr(cache_build, "_plan", _CUT["looked"])
+    for args in (["show", last, "--json"], ["search", "hydrogen", "--json", "--limit", "50"]):
+        again = run("--facts", str(base), *args, env=env)
+        assert (again.exit_code, again.stdout) == (0, run("--no-cache", "--facts", str(base), *args).stdout)
+    assert cache.stat().st_ino == built  # the cache made from the changed file, used as it is
+
+
 @pytest.mark.parametrize("typecode", "BHILQ")
 def test_numbers_are_stored_in_the_narrowest_array_that_holds_the_largest(typecode):
     """``storage.narrowest`` reads the numbers' bytes: each array comes out in the type a look at its largest

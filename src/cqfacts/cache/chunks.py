@@ -129,13 +129,17 @@ def _after_newline(match: re.Match[bytes]) -> int:
 
 
 class Plan(NamedTuple):
-    """Where a file of facts is cut (``plan``), worked out once from its bytes; each chunk's worker uses it when
-    the bytes it reads have the same hash, else works it out again from its own."""
+    """Where a file of facts is cut (``plan``), worked out once from its bytes; each chunk's worker reads only
+    the preamble and its own chunk, and uses the plan when they hash as they did (``regions``), else reads the
+    file whole and works it out again from its own bytes."""
 
     digest: str  # the hash (freshness.digest) of the bytes the plan was made from
     facts: int
     preamble: int  # where the first fact's header starts: what comes before holds only the schema version
     chunks: list[list[int]]  # each chunk's cuts: where each of its pieces starts, and where it ends
+    size: int  # of the file
+    # Each chunk's hash: of the preamble and the chunk, one after the other (the file's own for a single chunk).
+    regions: list[str]
 
 
 def plan(raw: bytes, digest: str, size: int) -> Plan | None:
@@ -145,8 +149,10 @@ def plan(raw: bytes, digest: str, size: int) -> Plan | None:
     if headers is None:
         return None
     ends = [*headers[size::size], len(raw)]
-    return Plan(digest, len(headers), headers[0],
-                [[*headers[k * size:(k + 1) * size:PARSE_FACTS], end] for k, end in enumerate(ends)])
+    cuts = [[*headers[k * size:(k + 1) * size:PARSE_FACTS], end] for k, end in enumerate(ends)]
+    preamble = raw[:headers[0]]
+    regions = [digest] if len(cuts) == 1 else [freshness.digest(preamble, raw[c[0]:c[-1]]) for c in cuts]
+    return Plan(digest, len(headers), headers[0], cuts, len(raw), regions)
 
 
 def read_chunk(file: Path, named: bool, k: int, size: int, tables: Sent, first: int, planned: Plan | None = None
@@ -154,22 +160,16 @@ def read_chunk(file: Path, named: bool, k: int, size: int, tables: Sent, first: 
     """Chunk ``k`` of a file of facts (``chunk``'s parts, its facts numbered from ``first``), the stamp of the
     bytes it was cut from and how many chunks those bytes hold; None when anything is unusual (the build then
     reads the base the slow way). ``planned``: the file's plan, used if it was made from the same bytes."""
-    from cqfacts.loader import read_bytes
-
-    try:
-        raw, stamp = freshness.read_stamped(file, named, read_bytes)
-    except OSError:
+    got = _region(file, named, k, size, planned)
+    if got is None:
         return None
-    cut = planned if planned is not None and planned.digest == stamp[4] else plan(raw, stamp[4], size)
-    if cut is None or k >= len(cut.chunks):
-        return None
-    fast = _parsed(raw[:cut.preamble])
+    preamble, region, stamp, cut = got
+    fast = _parsed(preamble)
     if fast is None or not fast[1].keys() <= {"schema_version"}:
         return None
     version = fast[1].get("schema_version")
     cuts = cut.chunks[k]
-    region, at = raw[cuts[0]:cuts[-1]], cuts[0]
-    del raw  # the chunk's own bytes only, while it is made
+    at = cuts[0]
     known, worked_out = _received(tables)
     made = Chunk(known.entities, first, worked_out)
     for start, end in pairwise(cuts):
@@ -179,6 +179,31 @@ def read_chunk(file: Path, named: bool, k: int, size: int, tables: Sent, first: 
         made.add(found)
         del found  # a piece's facts as objects, never the chunk's
     return stamp, len(cut.chunks), made.parts()
+
+
+def _region(file: Path, named: bool, k: int, size: int, planned: Plan | None
+            ) -> tuple[bytes, bytes, freshness.Stamp, Plan] | None:
+    """Chunk k's bytes and the preamble's, the file's stamp, and its plan. With a plan, only those bytes are read:
+    when they hash as the plan's did, they are the bytes the plan was made from (the chunks cover the file),
+    and the stamp is the plan's file's. Else the file is read whole, and cut as its own bytes say."""
+    from cqfacts.loader import read_bytes
+
+    if planned is not None and k < len(planned.chunks):
+        cuts = planned.chunks[k]
+        spans = [(0, planned.preamble), (cuts[0], cuts[-1])]
+        read = freshness.read_spans(file, planned.size, spans)
+        if read is not None and read[1][4] == planned.regions[k]:
+            (preamble, region), stamp = read
+            return preamble, region, [*stamp[:4], planned.digest], planned
+    try:
+        raw, stamp = freshness.read_stamped(file, named, read_bytes)
+    except OSError:
+        return None
+    cut = planned if planned is not None and planned.digest == stamp[4] else plan(raw, stamp[4], size)
+    if cut is None or k >= len(cut.chunks):
+        return None
+    cuts = cut.chunks[k]
+    return raw[:cut.preamble], raw[cuts[0]:cuts[-1]], stamp, cut
 
 
 def _parsed(piece: bytes) -> tuple[str, dict[str, Any]] | None:

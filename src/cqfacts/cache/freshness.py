@@ -64,10 +64,14 @@ def statuses(files: list[Path]) -> list[os.stat_result] | None:
     return found
 
 
-def digest(raw: bytes) -> str:
+def digest(*parts: bytes) -> str:
+    """The hash of these bytes, one after the other."""
     import hashlib
 
-    return hashlib.sha256(raw).hexdigest()
+    made = hashlib.sha256()
+    for part in parts:
+        made.update(part)
+    return made.hexdigest()
 
 
 def _times(st: os.stat_result) -> tuple[int, int, int]:
@@ -76,9 +80,14 @@ def _times(st: os.stat_result) -> tuple[int, int, int]:
 
 def stamp(path: str, raw: bytes, before: os.stat_result, after: os.stat_result) -> Stamp:
     """The stamp of ``raw``, the bytes read from ``path`` between the two statuses."""
-    if _times(before) == _times(after) and after.st_size == len(raw):
-        return [path, len(raw), after.st_mtime_ns, after.st_ctime_ns, digest(raw)]
-    return [path, len(raw), -1, -1, digest(raw)]  # written while read: only the hash can tell next time
+    return stamp_of(path, len(raw), digest(raw), before, after)
+
+
+def stamp_of(path: str, size: int, hashed: str, before: os.stat_result, after: os.stat_result) -> Stamp:
+    """The stamp of ``size`` bytes whose hash is ``hashed``, read from ``path`` between the two statuses."""
+    if _times(before) == _times(after) and after.st_size == size:
+        return [path, size, after.st_mtime_ns, after.st_ctime_ns, hashed]
+    return [path, size, -1, -1, hashed]  # written while read: only the hash can tell next time
 
 
 def read_stamped(path: Path, streams: bool, read: Any) -> tuple[bytes, Stamp]:
@@ -90,6 +99,43 @@ def read_stamped(path: Path, streams: bool, read: Any) -> tuple[bytes, Stamp]:
     if build.AFTER_READ is not None:  # tests: what a writer racing the build would do, at the worst moment
         build.AFTER_READ(path)
     return raw, stamp(str(path.resolve()), raw, before, os.stat(path))
+
+
+def read_spans(path: Path, size: int, spans: list[tuple[int, int]]) -> tuple[list[bytes], Stamp] | None:
+    """Bytes [start, end) of a regular file of ``size`` bytes for each span, and the stamp of the file they were
+    read from, with the hash of those spans one after the other (the caller knows whether they make up the
+    file); None when it is not a regular file of that size, or cannot be read."""
+    from cqfacts.cache import build
+
+    try:
+        before = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+                return None
+            parts = [_pread_all(fd, start, end) for start, end in spans]
+        finally:
+            os.close(fd)
+        if build.AFTER_READ is not None:  # tests: as read_stamped
+            build.AFTER_READ(path)
+        after = os.stat(path)
+    except OSError:
+        return None
+    if any(part is None for part in parts):
+        return None
+    return parts, stamp_of(str(path.resolve()), size, digest(*parts), before, after)  # type: ignore[arg-type]
+
+
+def _pread_all(fd: int, start: int, end: int) -> bytes | None:
+    """Bytes [start, end) of the file; None when it ends before."""
+    data = bytearray()
+    while start + len(data) < end:
+        piece = os.pread(fd, end - start - len(data), start + len(data))
+        if not piece:
+            return None
+        data += piece
+    return bytes(data)
 
 
 def _rehashed(name: str) -> Stamp | None:
