@@ -93,12 +93,14 @@ def _tables(given: Path, files: list[Path], counts: list[int | None], named: boo
     if problems or any(count is None and found[1] is None for count, found in zip(counts, read, strict=True)):
         return None
     known = chunks.tables(base)
-    worked_out = chunks.shared(known.entities)
+    worked_out = None  # the entities' terms, worked out only for facts in files of tables (0.8 s at 50,000)
     made: list[list[dict[str, Any]]] = []
     starts = []  # where each file's facts of a file of facts only start (the workers' chunks)
     first = 0  # the base's facts are numbered file by file: a file of tables' own, then a file of facts'
     for count, found in zip(counts, read, strict=True):
         of_file = list(found[0][0].get("facts", {}).values())
+        if of_file and worked_out is None:
+            worked_out = chunks.shared(known.entities)
         made.append([chunks.chunk(known.entities, of_file[start:start + CHUNK_FACTS], first + start, worked_out)
                      for start in range(0, len(of_file), CHUNK_FACTS)])
         starts.append(first + len(of_file))
