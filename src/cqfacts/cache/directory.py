@@ -65,14 +65,14 @@ class Vocabulary:
         offsets = array("Q", [0])
         words: list[str] = []
         held_offsets = array("Q", [0])
-        held_chunks = array("H" if chunks <= 2**16 else "I")
+        held_chunks = array(_chunks_typecode(chunks))
         places = array("I")
 
         def pieces() -> Iterator[bytes]:
             for blob, lengths, held, chunks_of, places_of, words_of in self._merged:
                 offsets.extend(islice(accumulate(lengths, initial=offsets[-1]), 1, None))
                 held_offsets.extend(islice(accumulate(held, initial=held_offsets[-1]), 1, None))
-                held_chunks.extend(chunks_of if held_chunks.typecode == "I" else array("H", chunks_of))
+                held_chunks.extend(chunks_of)
                 places.extend(places_of)
                 words.extend(words_of)
                 yield blob
@@ -86,6 +86,10 @@ class Vocabulary:
         writer.add("words", blob)
         writer.add("words.by_length", starts)
         _HELD.clear()
+
+
+def _chunks_typecode(chunks: int) -> str:
+    return "H" if chunks <= 2**16 else "I"
 
 
 # The chunks' terms of the cache being written (``Vocabulary``), where the merge's processes find them.
@@ -117,7 +121,8 @@ def _merged(bounds: tuple[bytes | None, bytes | None]) -> tuple[bytes, array[int
     places, chunks = halves[0::2], halves[1::2]
     if sys.byteorder == "big":
         places, chunks = chunks, places
-    return (b"".join(vocabulary), array("I", map(len, vocabulary)), held, chunks, places,
+    return (b"".join(vocabulary), array("I", map(len, vocabulary)), held,
+            array(_chunks_typecode(len(_HELD)), chunks), places,
             letter_words(map(bytes.decode, vocabulary)))
 
 
