@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cqfacts.cache import freshness, place
+from cqfacts.cache import freshness, place, pools
 from cqfacts.cache.progress import Progress
 from cqfacts.cache.records import encode, encode_json
 from cqfacts.cache.storage import Writer, blobs, groups, strings
@@ -122,13 +122,15 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
     collecting = gc.isenabled()
     gc.disable()  # a build makes millions of objects that all live on: the cyclic GC would only rescan them
     try:
-        # Forked first, while this process is small: the workers, and one for the tables.
-        with progress, _processes(large and len(files) > 1) as workers, _processes(large, 1) as tables_worker:
+        # Forked first, while this process is small: the workers, one for the tables, two for the end.
+        several = large and len(files) > 1
+        with progress, pools.processes(several) as workers, pools.processes(large, 1) as tables_worker, \
+                pools.finishers(read_back and several) as finishers:
             mapping = workers.map if workers else map
             if read_back:
                 with contextlib.suppress(_Slow):
                     return _streamed(given, files, folder, name, quiet, mapping, progress,
-                                     workers.shutdown if workers else None, tables_worker)
+                                     workers.shutdown if workers else None, tables_worker, finishers)
                 if workers:
                     workers.shutdown(cancel_futures=True)
                     mapping = map
@@ -140,7 +142,8 @@ def build(given: Path, folder: Path, name: str, *, quiet: bool, read_back: bool 
 
 
 def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bool, mapping: Callable[..., Any],
-              progress: Progress, done: Callable[[], None] | None, tables_worker: Any) -> FactBase:
+              progress: Progress, done: Callable[[], None] | None, tables_worker: Any, finishers: Any
+              ) -> FactBase:
     """The fast way: files of facts parsed, indexed and written chunk by chunk; ``_Slow`` when it cannot.
     ``done``: the workers' shutdown (None: there are none), once the chunks are in."""
     from cqfacts.cache import chunks
@@ -188,7 +191,7 @@ def _streamed(given: Path, files: list[Path], folder: Path, name: str, quiet: bo
                     progress.indexed(min(CHUNK_FACTS, (counts[n] or 0) - k * CHUNK_FACTS))
             if done is not None:
                 done()  # the workers' memory back before the ids are sorted and the vocabulary merged
-            sections.finish(stamps, time.time_ns(), done is not None)
+            sections.finish(stamps, time.time_ns(), finishers)
     except (OSError, place.Untrusted) as exc:
         os.close(folder_fd)
         _unwritable(folder, exc, quiet)
@@ -240,7 +243,7 @@ def _whole(given: Path, folder: Path, name: str, quiet: bool, read_back: bool, m
             for start in range(0, len(facts), CHUNK_FACTS):
                 sections.chunk(chunks.chunk(base.entities, facts[start:start + CHUNK_FACTS], start, worked_out))
                 progress.indexed(len(facts[start:start + CHUNK_FACTS]))
-            sections.finish(stamps, stamped, False)
+            sections.finish(stamps, stamped, None)
     except (OSError, place.Untrusted, _Slow) as exc:
         os.close(folder_fd)
         if not isinstance(exc, _Slow):
@@ -301,36 +304,41 @@ class _Sections:
             self.ids.append(parts["ids"])
 
 
-    def finish(self, stamps: list[freshness.Stamp], stamped: int, parallel: bool) -> None:
+    def finish(self, stamps: list[freshness.Stamp], stamped: int, pool: Any) -> None:
         """The rest: every fact's id, the vocabulary, the meta; ``_Slow`` when a fact id is defined twice. With
-        ``parallel``, two processes merge the vocabulary while this one sorts the ids."""
-        from cqfacts.cache.directory import Vocabulary
+        ``pool`` (two processes forked as the build began), they sort the ids and merge the vocabulary's ranges,
+        two at a time, while this one reads the ranges from the file and writes what comes back."""
+        from cqfacts.cache.directory import Vocabulary, merged
 
         writer = self.writer
-        with _processes(parallel, 2) as pool:
-            vocabulary = Vocabulary(writer, len(self.starts) - 1, pool)
-            self._ids()
-            writer.add("lengths", self.lengths)
-            _strings(writer, "fields", (encode_json(list(field)) for field in self.fields))
-            vocabulary.write()
+        joined = b"\n".join(self.ids)  # a fact id never holds a newline (spec.ID_RE)
+        self.ids = []
+        ids = pool.submit(_sorted_ids, joined) if pool is not None else None
+        vocabulary = Vocabulary(writer, len(self.starts) - 1)
+        vocabulary.write(pools.in_order(pool, merged, vocabulary.ranges()))
+        order, offsets, twice = ids.result() if ids is not None else _sorted_ids(joined)
+        if twice:
+            raise _Slow  # the loader names both places
+        # Kept as UTF-8, which sorts as its text does, never decoded: a million ids take 30 MB less.
+        writer.add("facts.ids", joined.replace(b"\n", b""))
+        writer.add("facts.ids.offsets", offsets)
+        writer.add("facts.by_id", order)
+        writer.add("lengths", self.lengths)
+        _strings(writer, "fields", (encode_json(list(field)) for field in self.fields))
         writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
                        "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,
                        "facts": len(self.lengths), "length_total": sum(self.lengths),
                        "length_min": min(self.lengths, default=0)})
 
-    def _ids(self) -> None:
-        """Every fact's id, and the facts in the order of their ids; ``_Slow`` when an id is there twice."""
-        writer = self.writer
-        # Kept as UTF-8, which sorts as its text does, never decoded: a million ids take 30 MB less.
-        ids = b"\n".join(self.ids).split(b"\n") if self.ids else []
-        self.ids = []
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        ordered = list(map(ids.__getitem__, order))
-        if any(map(operator.eq, ordered, ordered[1:])):
-            raise _Slow  # the loader names both places
-        del ordered
-        _add(writer, "facts.ids", blobs(ids))
-        writer.add("facts.by_id", array("I", order))
+
+def _sorted_ids(joined: bytes) -> tuple[array[int], array[int], bool]:
+    """Of the fact ids (one a line): the facts in the order of their ids, where each id starts in them all
+    (``storage.blobs``), and whether an id is there twice."""
+    ids = joined.split(b"\n") if joined else []
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ordered = list(map(ids.__getitem__, order))
+    twice = any(map(operator.eq, ordered, ordered[1:]))
+    return array("I", order), blobs(ids)[1], twice
 
 
 def table_sections(base: FactBase) -> list[tuple[str, bytes | array[int]]]:
@@ -357,26 +365,6 @@ def _add(writer: Writer, name: str, part: tuple[bytes, array[int]]) -> None:
     blob, offsets = part
     writer.add(name, blob)
     writer.add(name + ".offsets", offsets)
-
-
-@contextlib.contextmanager
-def _processes(wanted: bool, most: int = 4) -> Iterator[Any]:
-    """A pool of (at most ``most``) worker processes that inherit this one (fork), or None: small builds, or no
-    fork here."""
-    import multiprocessing
-
-    if not wanted or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield None
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, most),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        try:
-            yield pool
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # what is still queued is not waited for
-            raise
 
 
 def _unwritable(folder: Path, exc: BaseException, quiet: bool) -> None:

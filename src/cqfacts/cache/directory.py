@@ -47,29 +47,39 @@ class Vocabulary:
     them, and the directory of which chunks hold each term; written by the build's ``storage.Writer`` after
     the chunks.
 
-    The merge goes range of terms by range of terms (``_merged``), each range independent of the others: with
-    ``pool`` (worker processes forked once this is made, so that they inherit the file being written), the
-    ranges are merged two at a time while this process does other work (the build sorts the fact ids), and
-    ``write`` writes them as they come back, in order."""
+    The merge goes range of terms by range of terms: ``ranges`` reads each range's terms of every chunk from
+    the file, ``merged`` merges one range (each independent of the others: the build has its processes merge
+    them, two at a time), and ``write`` writes the merged ranges, in order, as they come."""
 
-    def __init__(self, writer: Any, chunks: int, pool: Any = None):
-        self._writer, self._chunks = writer, chunks
-        _HELD[:] = [_ChunkTerms(writer, k) for k in range(chunks)]
-        bounds = _bounds(_HELD)
-        ranges = list(zip([None, *bounds], [*bounds, None], strict=True))
-        # Submitted now: the pool's processes are forked at its first task, after _HELD is set.
-        self._merged = pool.map(_merged, ranges) if pool is not None else map(_merged, ranges)
+    def __init__(self, writer: Any, chunks: int):
+        self._writer = writer
+        self._held = [_ChunkTerms(writer, k) for k in range(chunks)]
 
-    def write(self) -> None:
-        writer, chunks = self._writer, self._chunks
+    def ranges(self) -> Iterator[Range]:
+        """Each range's terms: of each chunk that has some, (the chunk, the first term's place, their bytes,
+        where each starts in them and where the last ends)."""
+        held = self._held
+        taken = [0] * len(held)
+        for bound in [*_bounds(held), None]:
+            parts = []
+            for k, terms in enumerate(held):
+                end = len(terms) if bound is None else bisect_left(terms, bound, taken[k])
+                if end > taken[k]:
+                    parts.append((k, taken[k], *terms.span(taken[k], end)))
+                    taken[k] = end
+            yield len(held), parts
+
+    def write(self, merged: Iterable[Merged]) -> None:
+        """The vocabulary, the directory and the typo words, from the ranges merged (``merged``), in order."""
+        writer = self._writer
         offsets = array("Q", [0])
         words: list[str] = []
         held_offsets = array("Q", [0])
-        held_chunks = array(_chunks_typecode(chunks))
+        held_chunks = array(_chunks_typecode(len(self._held)))
         places = array("I")
 
         def pieces() -> Iterator[bytes]:
-            for blob, lengths, held, chunks_of, places_of, words_of in self._merged:
+            for blob, lengths, held, chunks_of, places_of, words_of in merged:
                 offsets.extend(islice(accumulate(lengths, initial=offsets[-1]), 1, None))
                 held_offsets.extend(islice(accumulate(held, initial=held_offsets[-1]), 1, None))
                 held_chunks.extend(chunks_of)
@@ -85,45 +95,46 @@ class Vocabulary:
         blob, starts = by_length(words)
         writer.add("words", blob)
         writer.add("words.by_length", starts)
-        _HELD.clear()
+
+
+# A range of terms as ``Vocabulary.ranges`` reads it: how many chunks there are, and each one's terms in it.
+Range = tuple[int, list[tuple[int, int, bytes, "array[int]"]]]
+# A range merged: the terms' bytes, each term's length, how many chunks hold each, those chunks, each term's
+# place in them, and the typo words among the terms.
+Merged = tuple[bytes, "array[int]", "array[int]", "array[int]", "array[int]", list[str]]
 
 
 def _chunks_typecode(chunks: int) -> str:
     return "H" if chunks <= 2**16 else "I"
 
 
-# The chunks' terms of the cache being written (``Vocabulary``), where the merge's processes find them.
-_HELD: list[_ChunkTerms] = []
-
-
-def _merged(bounds: tuple[bytes | None, bytes | None]) -> tuple[bytes, array[int], array[int], array[int],
-                                                               array[int], list[str]]:
-    """The terms [low, high) of every chunk (None: from the first, to the last), merged in one pass in C over
-    their entries: each chunk's terms filed under the term (a dict), the terms sorted, their entries joined.
-    An entry is one number, chunk << 32 | place, so that the chunks and places come out of it as the two
-    halves of 64-bit integers. Returned: the terms' bytes, each term's length, how many chunks hold each,
-    those chunks, each term's place in them, and the typo words among the terms."""
+def merged(terms: Range) -> Merged:
+    """One range of terms (``Vocabulary.ranges``) merged in one pass in C over its entries: each chunk's terms
+    filed under the term (a dict), the terms sorted, their entries joined. An entry is one number,
+    chunk << 32 | place, so that the chunks and places come out of it as the two halves of 64-bit integers."""
     from cqfacts.search import letter_words
 
-    low, high = bounds
+    chunks, parts = terms
     found: defaultdict[bytes, list[int]] = defaultdict(list)
-    for k, terms in enumerate(_HELD):
-        first = 0 if low is None else bisect_left(terms, low)
-        end = len(terms) if high is None else bisect_left(terms, high, first)
-        if end > first:
-            deque(map(list.append, map(found.__getitem__, terms.between(first, end)), count(k << 32 | first)), 0)
+    for k, first, data, starts in parts:
+        deque(map(list.append, map(found.__getitem__, _split(data, starts)), count(k << 32 | first)), 0)
     vocabulary = sorted(found)
     lists = list(map(found.__getitem__, vocabulary))
     del found
     held = array("I", map(len, lists))
     halves = array("I", array("Q", chain.from_iterable(lists)).tobytes())
     del lists
-    places, chunks = halves[0::2], halves[1::2]
+    places, held_chunks = halves[0::2], halves[1::2]
     if sys.byteorder == "big":
-        places, chunks = chunks, places
+        places, held_chunks = held_chunks, places
     return (b"".join(vocabulary), array("I", map(len, vocabulary)), held,
-            array(_chunks_typecode(len(_HELD)), chunks), places,
-            letter_words(map(bytes.decode, vocabulary)))
+            array(_chunks_typecode(chunks), held_chunks), places, letter_words(map(bytes.decode, vocabulary)))
+
+
+def _split(data: bytes, starts: array[int]) -> Iterator[bytes]:
+    """The terms in ``data``: [starts[i] - starts[0], starts[i + 1] - starts[0]) for each i."""
+    at = starts[0]
+    return map(data.__getitem__, map(slice, map(sub, starts[:-1], repeat(at)), map(sub, starts[1:], repeat(at))))
 
 
 class _ChunkTerms:
@@ -140,13 +151,10 @@ class _ChunkTerms:
     def __getitem__(self, i: int) -> bytes:
         return self._writer.read_back(self._name, self._offsets[i], self._offsets[i + 1])
 
-    def between(self, first: int, end: int) -> Iterator[bytes]:
-        """Terms [first, end)."""
+    def span(self, first: int, end: int) -> tuple[bytes, array[int]]:
+        """Terms [first, end): their bytes, where each starts in the chunk's and where the last ends."""
         offsets = self._offsets
-        at = offsets[first]
-        data = self._writer.read_back(self._name, at, offsets[end])
-        return map(data.__getitem__, map(slice, map(sub, offsets[first:end], repeat(at)),
-                                          map(sub, offsets[first + 1:end + 1], repeat(at))))
+        return self._writer.read_back(self._name, offsets[first], offsets[end]), offsets[first:end + 1]
 
 
 def _bounds(held: list[_ChunkTerms]) -> list[bytes]:
