@@ -28,7 +28,7 @@ from typing import Any
 from cqfacts.cache import freshness, place, pools
 from cqfacts.cache.progress import Progress
 from cqfacts.cache.records import encode, encode_json
-from cqfacts.cache.storage import Writer, blobs, groups, strings
+from cqfacts.cache.storage import Writer, groups, starts, strings
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
 from cqfacts.search import base_fields
@@ -338,7 +338,7 @@ def _sorted_ids(joined: bytes) -> tuple[array[int], array[int], bool]:
     order = sorted(range(len(ids)), key=ids.__getitem__)
     ordered = list(map(ids.__getitem__, order))
     twice = any(map(operator.eq, ordered, ordered[1:]))
-    return array("I", order), blobs(ids)[1], twice
+    return array("I", order), starts(ids), twice
 
 
 def table_sections(base: FactBase) -> list[tuple[str, bytes | array[int]]]:

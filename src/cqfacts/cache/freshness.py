@@ -106,6 +106,7 @@ def read_spans(path: Path, size: int, spans: list[tuple[int, int]]) -> tuple[lis
     read from, with the hash of those spans one after the other (the caller knows whether they make up the
     file); None when it is not a regular file of that size, or cannot be read."""
     from cqfacts.cache import build
+    from cqfacts.cache.storage import pread_exactly
 
     try:
         before = os.stat(path)
@@ -114,7 +115,7 @@ def read_spans(path: Path, size: int, spans: list[tuple[int, int]]) -> tuple[lis
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_size != size:
                 return None
-            parts = [_pread_all(fd, start, end) for start, end in spans]
+            parts = [pread_exactly(fd, start, end - start) for start, end in spans]
         finally:
             os.close(fd)
         if build.AFTER_READ is not None:  # tests: as read_stamped
@@ -125,17 +126,6 @@ def read_spans(path: Path, size: int, spans: list[tuple[int, int]]) -> tuple[lis
     if any(part is None for part in parts):
         return None
     return parts, stamp_of(str(path.resolve()), size, digest(*parts), before, after)  # type: ignore[arg-type]
-
-
-def _pread_all(fd: int, start: int, end: int) -> bytes | None:
-    """Bytes [start, end) of the file; None when it ends before."""
-    data = bytearray()
-    while start + len(data) < end:
-        piece = os.pread(fd, end - start - len(data), start + len(data))
-        if not piece:
-            return None
-        data += piece
-    return bytes(data)
 
 
 def _rehashed(name: str) -> Stamp | None:

@@ -37,7 +37,24 @@ def strings(items: Iterable[str]) -> tuple[bytes, array[int]]:
 def blobs(items: Iterable[bytes]) -> tuple[bytes, array[int]]:
     """Byte strings as one blob and the offsets of each one's start (and of the end)."""
     encoded = list(items)
-    return b"".join(encoded), narrowest(array("Q", accumulate(map(len, encoded), initial=0)))
+    return b"".join(encoded), starts(encoded)
+
+
+def starts(items: list[bytes]) -> array[int]:
+    """Where each of these byte strings starts in their blob (``blobs``), and where the last ends."""
+    return narrowest(array("Q", accumulate(map(len, items), initial=0)))
+
+
+def pread_exactly(fd: int, start: int, length: int) -> bytes | None:
+    """Bytes [start, start + length) of the file, read whatever the reads return at a time; None when it ends
+    before."""
+    data = bytearray()
+    while len(data) < length:
+        piece = os.pread(fd, length - len(data), start + len(data))
+        if not piece:
+            return None
+        data += piece
+    return bytes(data)
 
 
 GROUP = 32  # records compressed together: a third of their size, and a fact read costs one small inflate
@@ -55,9 +72,9 @@ def narrowest(numbers: array[int]) -> array[int]:
     Worked out from the numbers' bytes, each step a pass in C: which of each number's bytes are ever set
     (``bytes.count``), then the bytes that stay, taken out (slices with a step). ``max`` and ``array(code, ...)``
     made a Python integer of every number: 40 ms of a 5,000-fact chunk's 1.3 s."""
-    size = numbers.itemsize
-    if numbers.typecode not in _UNSIGNED or not numbers:
-        return _narrowest_by_value(numbers)
+    size = numbers.itemsize  # an array of unsigned numbers, as the cache's are
+    if not numbers:
+        return array("B")
     raw, count = numbers.tobytes(), len(numbers)
     # Byte j of each number (j = 0 the lowest) is raw[at(j)::size].
     at = (lambda j: j) if sys.byteorder == "little" else (lambda j: size - 1 - j)
@@ -72,17 +89,6 @@ def narrowest(numbers: array[int]) -> array[int]:
     narrowed = array(typecode)
     narrowed.frombytes(kept)
     return narrowed
-
-
-_UNSIGNED = "BHILQ"
-
-
-def _narrowest_by_value(numbers: array[int]) -> array[int]:
-    largest = max(numbers, default=0)
-    for typecode in "BHI":
-        if largest < 256 ** array(typecode).itemsize:
-            return array(typecode, numbers)
-    return numbers
 
 
 class Writer:
@@ -128,13 +134,10 @@ class Writer:
         """A section written before, or bytes [begin, end) of it (the file's descriptor reads as well as writes)."""
         start, length, *_ = self.sections[name]
         start, length = start + begin, (length if end is None else end) - begin
-        data = bytearray()
-        while len(data) < length:
-            piece = os.pread(self.fd, length - len(data), start + len(data))
-            if not piece:
-                raise OSError(f"the cache being written is {start + len(data):,} bytes, short of its parts")
-            data += piece
-        return bytes(data)
+        data = pread_exactly(self.fd, start, length)
+        if data is None:
+            raise OSError(f"the cache being written is short of its parts ({length:,} bytes at {start:,})")
+        return data
 
     def finish(self, meta: dict[str, Any]) -> None:
         if (self.pos - HEADER_SIZE) % BLOCK:
