@@ -210,3 +210,30 @@ def test_numbers_are_stored_in_the_narrowest_array_that_holds_the_largest(typeco
         wanted = next((code for code in "BHI" if largest < 256 ** array(code).itemsize), typecode)
         assert (got.typecode, list(got)) == (wanted, list(numbers)), (typecode, largest)
     assert narrowest(array(typecode)).typecode == "B"
+
+
+def test_the_merge_s_ranges_hold_about_as_many_entries_each_however_the_chunks_terms_are_spread(monkeypatch):
+    """Each range of the vocabulary's merge holds about ``_MERGED_AT_ONCE`` (term, chunk) entries: what the
+    process merging it holds. Chunks share most of their words but each has numbers of its own, which sort
+    before them; cut at the terms of the chunk with the most (here mostly numbers), one range held twice the
+    others' entries."""
+    import random
+    from bisect import bisect_left
+
+    from cqfacts.cache import directory
+
+    monkeypatch.setattr(directory, "_MERGED_AT_ONCE", 5_000)
+    rng = random.Random(7)
+    words = sorted({"".join(rng.choice("abcdefghij") for _ in range(rng.randint(3, 9))) for _ in range(20_000)})
+    chunks = []
+    for k in range(40):
+        own = {f"{rng.randint(0, 10**9)}".encode() for _ in range(9_000 if k == 0 else rng.randint(200, 600))}
+        shared = {w.encode() for w in words if rng.random() < (0.02 if k == 0 else 0.1 + 0.02 * (k % 10))}
+        chunks.append(sorted(own | shared))
+    bounds = directory._bounds(chunks)
+    cuts = [[bisect_left(terms, bound) for bound in bounds] for terms in chunks]
+    held = [sum(ends[r + 1] - ends[r] for ends in ([0, *c, len(t)] for c, t in zip(cuts, chunks, strict=True)))
+            for r in range(len(bounds) + 1)]
+    assert sum(held) == sum(map(len, chunks))
+    assert len(held) > 20
+    assert max(held) < 1.3 * 5_000, held
