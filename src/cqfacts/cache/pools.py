@@ -52,9 +52,10 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def in_order(pool: Any, work: Callable[[Any], Any], tasks: Iterable[Any], ahead: int = 4) -> Iterator[Any]:
+def in_order(pool: Any, work: Callable[[Any], Any], tasks: Iterable[Any], ahead: int = 2) -> Iterator[Any]:
     """``map(work, tasks)``; with a pool, in its processes, at most ``ahead`` tasks sent ahead of the result
-    awaited (each task is read only when it is sent: a range of terms is megabytes)."""
+    awaited (each task is read only when it is sent: a range of terms is megabytes, held here until done, and
+    two ahead keep two processes busy)."""
     if pool is None:
         yield from map(work, tasks)
         return

@@ -118,10 +118,9 @@ class Writer:
 
     def add(self, name: str, data: bytes | array[Any]) -> None:
         """A section: bytes, or an array of integers (written in this machine's byte order)."""
-        self.add_pieces(name, [data.tobytes() if isinstance(data, array) else data],
-                        data.typecode if isinstance(data, array) else None)
+        self.add_pieces(name, [memoryview(data)], data.typecode if isinstance(data, array) else None)  # no copy
 
-    def add_pieces(self, name: str, pieces: Iterable[bytes], typecode: str | None = None) -> None:
+    def add_pieces(self, name: str, pieces: Iterable[bytes | memoryview], typecode: str | None = None) -> None:
         """A section of bytes made of pieces, written as they come (a section too large to hold at once)."""
         if self.pos % 8:
             self._write(bytes(8 - self.pos % 8))
