@@ -10,7 +10,9 @@ run alternately in the same loop, so a noisy machine slows them alike; the figur
 medians of the CPU time each process used (user + system, from wait4), which other jobs on the machine
 hardly change; the wall-time ratio is printed beside it.
 Scale: a generated base (benchmarks/generate.py, kept in --work between runs) is indexed once by a first
-run, timed, its peak memory sampled (with its workers) and its progress bar checked on a pseudo-terminal;
+run, timed, its peak memory sampled (with its workers: the sum of their PSS, so that the pages a forked worker
+shares with the builder count once; their RSS summed is printed beside it) and its progress bar checked on a
+pseudo-terminal;
 stdlib tomllib parses the same files in the same run; then each query runs in fresh processes, alternately
 with the same query on the shipped base; each figure is a ratio of the two medians (issue 10), and the
 peak memory of the warm queries is each process's max RSS (wait4). Caches go to a folder of each size's
@@ -70,17 +72,18 @@ def run_cpu(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, st
     return wall, usage.ru_utime + usage.ru_stime, code, err
 
 
-def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
+def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[float, tuple[float, float], int, str]:
     """Run with stdout and stderr on a pseudo-terminal (as a person sees it); wall time, peak memory of the whole
-    process tree in MB (worker processes included, sampled every 50 ms), exit code, output."""
+    process tree in MB (worker processes included, sampled every 50 ms: ``tree_memory_mb``'s PSS and RSS
+    sums, each its own peak), exit code, output."""
     leader, follower = pty.openpty()
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
     os.close(follower)
     chunks = []
-    peak = 0.0
+    peak = (0.0, 0.0)
     while True:
-        peak = max(peak, tree_rss_mb(proc.pid))
+        peak = tuple(map(max, peak, tree_memory_mb(proc.pid)))  # type: ignore[assignment]
         ready, _, _ = select.select([leader], [], [], 0.05)
         if ready:
             try:
@@ -98,20 +101,27 @@ def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[float, float, int,
     return wall, peak, proc.returncode, b"".join(chunks).decode("utf-8", "replace")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """The resident memory of a process and all its descendants, in MB (Linux /proc)."""
-    total, pending = 0, [pid]
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """The memory of a process and all its descendants, in MB (Linux /proc): the sum of their proportional set
+    sizes (PSS: a page shared by n of them counts 1/n in each, so the pages a forked worker shares with its
+    parent count once), and the sum of their resident sets (RSS: each shared page again in each process)."""
+    pss = rss = 0
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as f:
-                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as f:
                     pending += [int(child) for child in f.read().split()]
         except (OSError, ValueError):
             continue
-    return total / 1024
+    return pss / 1024, rss / 1024
 
 
 class Report:
@@ -254,17 +264,18 @@ def build_cache(report: Report, size: int, base: Path, env: dict[str, str], rebu
         recorded = json.loads(record.read_text("utf-8"))
         if recorded.get("stamped") == meta["stamped"] and recorded.get("fingerprint") == meta["fingerprint"]:
             print(f"  cache in {folder} is fresh: not rebuilt (--rebuild does); its build, as recorded then: "
-                  f"{recorded['build']:.1f} s, peak memory {recorded['build_mb']:.0f} MB", flush=True)
+                  f"{recorded['build']:.1f} s, peak memory {recorded['build_mb']:.0f} MB (PSS)", flush=True)
             return {"build": recorded["build"], "build_mb": recorded["build_mb"]}
     shutil.rmtree(folder, ignore_errors=True)
     figures: dict[str, float] = {}
     first_argv = [*cqfacts_command(), "--facts", str(base), "search", QUERIES["single-word"], "--json"]
-    figures["build"], figures["build_mb"], code, shown = run_in_pty(first_argv, {**env, "COLUMNS": "100"})
+    figures["build"], (figures["build_mb"], rss), code, shown = run_in_pty(first_argv, {**env, "COLUMNS": "100"})
     if code != 0:
         raise SystemExit(f"first run failed ({code}): {shown[-2000:]}")
     bar = "━" in shown or "█" in shown
     print(f"  first run (builds the cache): {figures['build']:.1f} s, peak memory {figures['build_mb']:.0f} MB "
-          f"(with its workers); progress bar on the terminal: {'yes' if bar else 'NO'}")
+          f"(PSS of all its processes; their RSS summed, shared pages again in each: {rss:.0f} MB); "
+          f"progress bar on the terminal: {'yes' if bar else 'NO'}")
     report.failed += not bar
     meta = fresh_cache(base, cache)
     if meta is not None:
@@ -334,7 +345,7 @@ def targets(report: Report, figures: dict[int, dict[str, float]]) -> None:
     print("1,000,000 facts against 100,000:")
     if hundred is not None:
         report.line("cold build 1M / cold build 100k", million["build"] / hundred["build"], BUILD_1M_VS_100K, "x")
-    report.line("peak memory of the 1M build", million["build_mb"], BUILD_1M_MEMORY_MB, "MB")
+    report.line("peak memory of the 1M build (PSS, with its workers)", million["build_mb"], BUILD_1M_MEMORY_MB, "MB")
     report.line("peak memory of a warm 1M query", million["query_mb"], QUERY_1M_MEMORY_MB, "MB")
 
 
