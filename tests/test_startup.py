@@ -18,7 +18,8 @@ HEAVY = ("typer", "rich", "rapidfuzz", "sqlite3", "jsonschema", "pydantic", "tex
 # What a cached answer needs none of: the TOML parser and the checker (the cache holds the checked base),
 # the dataclass machinery (cqfacts.lazy builds it on first need), html (for --format html only).
 NOT_WHEN_CACHED = ("tomllib", "tomli", "dataclasses", "html", "cqfacts.checker", "cqfacts.toml_text",
-                   "cqfacts.spec", "hashlib", "csv")
+                   "cqfacts.spec", "hashlib", "csv", "cqfacts.cache.build", "cqfacts.cache.pools",
+                   "concurrent.futures")
 COMMAND_MODULES = ("cqfacts.cli.finding", "cqfacts.cli.citing", "cqfacts.cli.summaries", "cqfacts.cli.curating")
 
 # Runs cqfacts as the installed script does, then reports the modules loaded, on a line of its own.
