@@ -100,6 +100,30 @@ def test_typo_matching_reads_the_words_of_the_lengths_a_typo_reaches(both):
                                                                        if shortest <= len(w) <= longest)
 
 
+def test_typo_matching_decodes_the_words_holding_a_piece_and_finds_what_the_toml_does(both):
+    """A cached index decodes only the typo words that hold a piece of the word typed (``words_holding``):
+    for typos of each kind in words of the vocabulary, typo matching finds what it finds in the TOML's index,
+    which compares every word of the lengths a typo reaches."""
+    from cqfacts.matching import _near_words, typo_allowance, typo_pieces
+    from cqfacts.search import index_for
+    from test_typo_pieces import one_typo
+
+    toml, cached = both
+    memory, disk = index_for(toml), cached.search_index
+    queries = {typo for word in memory.words[::40] if typo_allowance(word) for typo in one_typo(word, "ae")}
+    found = 0
+    for query in sorted(queries):
+        allowed = typo_allowance(query)
+        if allowed:
+            expected = _near_words(memory, query, allowed)
+            assert _near_words(disk, query, allowed) == expected, query
+            found += len(expected)
+        pieces = typo_pieces(query, max(allowed, 1))
+        assert sorted(disk.words_holding(4, 12, pieces)) == \
+            sorted(w for w in memory.words_between(4, 12) if any(p in w for p in pieces)), query
+    assert len(queries) > 500 and found > len(queries)
+
+
 def test_terms_read_together_are_read_as_each_alone(both, chunked):
     """``prefetch`` reads a query's terms in pieces that span several terms of a chunk: each term's
     postings are still its own; whether a term is in the index is known without reading it."""

@@ -205,6 +205,15 @@ class DiskIndex:
 
     def words_between(self, shortest: int, longest: int) -> list[str]:
         """The typo words of these lengths (``cache.directory.by_length``), read from disk."""
+        return self._typo_words(shortest, longest, None)
+
+    def words_holding(self, shortest: int, longest: int, pieces: list[str]) -> list[str]:
+        """The typo words of these lengths that hold one of ``pieces`` (``matching.typo_pieces``): found in the
+        bytes read, only those decoded (at a million facts, 4 of the 138,000 words of 11 to 15 letters hold a
+        piece of "semiconducter")."""
+        return self._typo_words(shortest, longest, pieces)
+
+    def _typo_words(self, shortest: int, longest: int, pieces: list[str] | None) -> list[str]:
         if self._store.replacement is None:
             try:
                 starts = self._word_starts
@@ -213,10 +222,11 @@ class DiskIndex:
                     return []
                 data = self._store.reader.read(self._store.reader.where("words") + starts[first],
                                                starts[last + 1] - starts[first])
-                return data.decode("utf-8").split("\n")[:-1]
+                return data.decode("utf-8").split("\n")[:-1] if pieces is None else _holding(data, pieces)
             except Exception as exc:
                 self._store.replace(exc)
-        return self._store.replacement_index.words_between(shortest, longest)
+        words = self._store.replacement_index.words_between(shortest, longest)
+        return words if pieces is None else [w for w in words if any(piece in w for piece in pieces)]
 
     @cached_property
     def _disk_vocabulary(self) -> Sequence[str]:
@@ -229,6 +239,19 @@ class DiskIndex:
                 any(map(operator.gt, starts, starts[1:])):
             raise Damaged("the typo words' lengths are damaged")
         return starts
+
+
+def _holding(data: bytes, pieces: list[str]) -> list[str]:
+    """The lines of ``data`` (a word a line, each ending in a newline) that hold one of ``pieces``, each once."""
+    lines: dict[int, int] = {}  # where each line found starts -> where it ends
+    for piece in pieces:
+        raw = piece.encode("utf-8")  # (UTF-8 is found only where a character starts)
+        at = data.find(raw)
+        while at >= 0:
+            start, end = data.rfind(b"\n", 0, at) + 1, data.index(b"\n", at)
+            lines[start] = end
+            at = data.find(raw, end + 1)  # the line's other places need no finding
+    return [data[start:end].decode("utf-8") for start, end in lines.items()]
 
 
 class _Column(Sequence[Any]):
