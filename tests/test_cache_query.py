@@ -193,7 +193,7 @@ def test_facts_read_by_number_are_those_read_by_id(both):
 
 
 def test_labels_read_together_are_those_read_one_by_one(both):
-    from cqfacts.cache.storage import Strings
+    from cqfacts.cache.storage import Damaged, Strings
 
     _, cached = both
     reader = cached.search_index._store.reader
@@ -202,4 +202,7 @@ def test_labels_read_together_are_those_read_one_by_one(both):
     assert labels.many(wanted) == [labels.raw(i) for i in wanted] and labels.many([]) == []
     with pytest.raises(IndexError):
         labels.many([0, len(labels)])
-    assert cached.search_index.fields.weights(set(wanted)) == {c: json.loads(labels.raw(c))[1] for c in wanted}
+    every = set(range(len(labels)))  # (a cache's field codes tell their weights: ``search.base_fields``)
+    assert cached.search_index.fields.weights(every) == {c: json.loads(labels.raw(c))[1] for c in every}
+    with pytest.raises(Damaged):
+        cached.search_index.fields.weights({0, len(labels)})
