@@ -110,3 +110,18 @@ def test_the_pieces_leave_a_letter_between_each_two() -> None:
     assert typo_pieces("semiconducter", 2) == ["semi", "ondu", "ter"]
     assert typo_pieces("tianmo", 1) == ["tia", "mo"]
     assert typo_pieces("abcdefghi", 2) == ["abc", "ef", "hi"]
+
+
+def test_the_lines_holding_a_piece_are_found_in_the_bytes_each_once() -> None:
+    from cqfacts.cache.disk import _BYTES_PER_FIND, _holding
+
+    words = ["semiconductor", "ondule", "tiersemi", "xyz", "térmico", "ter", "semiter", "other"]
+    data = "".join(w + "\n" for w in words).encode("utf-8") + b"\n" * _BYTES_PER_FIND * 8  # (room for 8 finds)
+    found = _holding(data, ["semi", "ondu", "ter"])
+    assert found is not None and sorted(found) == sorted(w for w in words if any(p in w for p in ("semi", "ondu", "ter")))
+    assert _holding(data, ["rmi"]) == ["térmico"] and _holding(data, ["é"]) == ["térmico"]
+    few = "".join(w + "\n" for w in words).encode("utf-8") + b"\n" * _BYTES_PER_FIND * 2  # (room for 2)
+    assert _holding(few, ["ondul", "xyz"]) == ["ondule", "xyz"]
+    assert _holding(few, ["o"]) is None  # in more words than finding them is worth: every word is decoded
+    assert _holding(data, ["qq", ""]) is None
+    assert _holding(b"", ["semi"]) == [] and _holding(data, ["qq"]) == []
