@@ -105,7 +105,7 @@ def test_typo_matching_decodes_the_words_holding_a_piece_and_finds_what_the_toml
     """A cached index decodes only the typo words that hold a piece of the word typed (``words_holding``):
     for typos of each kind in words of the vocabulary, typo matching finds what it finds in the TOML's index,
     which compares every word of the lengths a typo reaches. With ``_BYTES_PER_FIND`` at 1 the pieces are
-    always looked for; as it is, the words are all decoded when most hold a piece."""
+    always looked for; as it is, the words of a length are all decoded when most hold a piece."""
     from cqfacts.cache import disk as disk_module
     from cqfacts.matching import _near_words, typo_allowance, typo_pieces
     from cqfacts.search import index_for
@@ -126,7 +126,9 @@ def test_typo_matching_decodes_the_words_holding_a_piece_and_finds_what_the_toml
             found += len(expected)
         pieces = typo_pieces(query, max(allowed, 1))
         holding = sorted(disk.words_holding(4, 12, pieces))
-        assert holding in ([w for w in every if any(p in w for p in pieces)], *([] if per_find else [every])), query
+        for length in range(4, 13):  # (of a length most words of which hold a piece, all of them)
+            own, all_own = [w for w in holding if len(w) == length], [w for w in every if len(w) == length]
+            assert own in ([w for w in all_own if any(p in w for p in pieces)], *([] if per_find else [all_own]))
         fewer += len(holding) < len(every)
     assert len(queries) > 500 and found > len(queries) and fewer > (len(queries) * 9 // 10 if per_find else 100)
 

@@ -210,20 +210,19 @@ class DiskIndex:
     def words_holding(self, shortest: int, longest: int, pieces: list[str]) -> list[str]:
         """The typo words of these lengths that hold one of ``pieces`` (``matching.typo_pieces``): found in the
         bytes read, only those decoded (at a million facts, 4 of the 138,000 words of 11 to 15 letters hold a
-        piece of "semiconducter"); all of them when most do (``_holding``)."""
+        piece of "semiconducter"); all the words of a length when most of them do (``_holding``)."""
         return self._typo_words(shortest, longest, pieces)
 
     def _typo_words(self, shortest: int, longest: int, pieces: list[str] | None) -> list[str]:
         if self._store.replacement is None:
             try:
-                starts = self._word_starts
-                first, last = max(shortest, 0), min(longest, len(starts) - 2)
-                if first > last:
-                    return []
-                data = self._store.reader.read(self._store.reader.where("words") + starts[first],
-                                               starts[last + 1] - starts[first])
-                found = _holding(data, pieces) if pieces is not None else None
-                return found if found is not None else data.decode("utf-8").split("\n")[:-1]
+                starts, reader = self._word_starts, self._store.reader
+                at, words = reader.where("words"), []
+                for length in range(max(shortest, 0), min(longest, len(starts) - 2) + 1):  # (a length at a time:
+                    data = reader.read(at + starts[length], starts[length + 1] - starts[length])  # less memory)
+                    found = _holding(data, pieces) if pieces is not None else None
+                    words += found if found is not None else data.decode("utf-8").split("\n")[:-1]
+                return words
             except Exception as exc:
                 self._store.replace(exc)
         words = self._store.replacement_index.words_between(shortest, longest)
