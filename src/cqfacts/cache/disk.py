@@ -218,8 +218,9 @@ class DiskIndex:
             try:
                 starts, reader = self._word_starts, self._store.reader
                 at, words = reader.where("words"), []
-                for length in range(max(shortest, 0), min(longest, len(starts) - 2) + 1):  # (a length at a time:
-                    data = reader.read(at + starts[length], starts[length + 1] - starts[length])  # less memory)
+                # A length at a time: the memory that held one length's bytes serves the next.
+                for length in range(max(shortest, 0), min(longest, len(starts) - 2) + 1):
+                    data = reader.read(at + starts[length], starts[length + 1] - starts[length])
                     found = _holding(data, pieces) if pieces is not None else None
                     words += found if found is not None else data.decode("utf-8").split("\n")[:-1]
                 return words
@@ -253,15 +254,15 @@ def _holding(data: bytes, pieces: list[str]) -> list[str] | None:
     most = len(data) // _BYTES_PER_FIND
     for piece in pieces:
         raw = piece.encode("utf-8")  # (UTF-8 is found only where a character starts)
-        at = data.find(raw) if raw else -1
+        if not raw:
+            return None  # (every word holds it)
+        at = data.find(raw)
         while at >= 0:
             start, end = data.rfind(b"\n", 0, at) + 1, data.index(b"\n", at)
             lines[start] = end
             if len(lines) > most:
                 return None
             at = data.find(raw, end + 1)  # the line's other places need no finding
-        if not raw:
-            return None  # (every word holds it)
     return [data[start:end].decode("utf-8") for start, end in lines.items()]
 
 
