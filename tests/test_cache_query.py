@@ -100,6 +100,39 @@ def test_typo_matching_reads_the_words_of_the_lengths_a_typo_reaches(both):
                                                                        if shortest <= len(w) <= longest)
 
 
+@pytest.mark.parametrize("per_find", [1, None])
+def test_typo_matching_decodes_the_words_holding_a_piece_and_finds_what_the_toml_does(both, per_find, monkeypatch):
+    """A cached index decodes only the typo words that hold a piece of the word typed (``words_holding``):
+    for typos of each kind in words of the vocabulary, typo matching finds what it finds in the TOML's index,
+    which compares every word of the lengths a typo reaches. With ``_BYTES_PER_FIND`` at 1 the pieces are
+    always looked for; as it is, the words of a length are all decoded when most hold a piece."""
+    from cqfacts.cache import disk as disk_module
+    from cqfacts.matching import _near_words, typo_allowance, typo_pieces
+    from cqfacts.search import index_for
+    from test_typo_pieces import one_typo
+
+    if per_find is not None:
+        monkeypatch.setattr(disk_module, "_BYTES_PER_FIND", per_find)
+    toml, cached = both
+    memory, disk = index_for(toml), cached.search_index
+    queries = {typo for word in memory.words[::40] if typo_allowance(word) for typo in one_typo(word, "ae")}
+    found = fewer = 0
+    every = sorted(memory.words_between(4, 12))
+    for query in sorted(queries):
+        allowed = typo_allowance(query)
+        if allowed:
+            expected = _near_words(memory, query, allowed)
+            assert _near_words(disk, query, allowed) == expected, query
+            found += len(expected)
+        pieces = typo_pieces(query, max(allowed, 1))
+        holding = sorted(disk.words_holding(4, 12, pieces))
+        for length in range(4, 13):  # (of a length most words of which hold a piece, all of them)
+            own, all_own = [w for w in holding if len(w) == length], [w for w in every if len(w) == length]
+            assert own in ([w for w in all_own if any(p in w for p in pieces)], *([] if per_find else [all_own]))
+        fewer += len(holding) < len(every)
+    assert len(queries) > 500 and found > len(queries) and fewer > (len(queries) * 9 // 10 if per_find else 100)
+
+
 def test_terms_read_together_are_read_as_each_alone(both, chunked):
     """``prefetch`` reads a query's terms in pieces that span several terms of a chunk: each term's
     postings are still its own; whether a term is in the index is known without reading it."""
@@ -169,7 +202,7 @@ def test_facts_read_by_number_are_those_read_by_id(both):
 
 
 def test_labels_read_together_are_those_read_one_by_one(both):
-    from cqfacts.cache.storage import Strings
+    from cqfacts.cache.storage import Damaged, Strings
 
     _, cached = both
     reader = cached.search_index._store.reader
@@ -178,4 +211,7 @@ def test_labels_read_together_are_those_read_one_by_one(both):
     assert labels.many(wanted) == [labels.raw(i) for i in wanted] and labels.many([]) == []
     with pytest.raises(IndexError):
         labels.many([0, len(labels)])
-    assert cached.search_index.fields.weights(set(wanted)) == {c: json.loads(labels.raw(c))[1] for c in wanted}
+    every = set(range(len(labels)))  # (a cache's field codes tell their weights: ``search.base_fields``)
+    assert cached.search_index.fields.weights(every) == {c: json.loads(labels.raw(c))[1] for c in every}
+    with pytest.raises(Damaged):
+        cached.search_index.fields.weights({0, len(labels)})

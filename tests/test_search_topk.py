@@ -164,3 +164,30 @@ def test_a_cache_gives_the_lengths_sum_and_minimum_the_ranker_would_work_out(gen
     _, cached = generated_bases
     index = cached.search_index
     assert index.length_figures == (sum(index.lengths), min(index.lengths))
+
+
+def test_a_word_alone_is_weighed_1_scores_as_its_idf_would_and_its_facts_go_uncounted(generated_bases, monkeypatch):
+    """A query of one word weighs it 1 (``bounds.Matched``): its weight divides out of every score, so the
+    scores are those its idf would give; and its facts (those of all its terms) are never counted."""
+    from cqfacts import bounds, ranking
+    from cqfacts.search import search
+
+    toml, cached = generated_bases
+    words = ["semiconducter", "hydrogn", "exports", "semiconductor", "billion", "guangweitian"]
+    weighed_1 = {query: ranked(search(toml, query, limit=None)) for query in words}
+    made: list[bounds.Matched] = []
+    original = bounds.Matched.__init__
+
+    def by_idf(self, index, parsed, thesaurus):
+        original(self, index, parsed, thesaurus)
+        made.append(self)
+        if len(self.matched_in) == 1 and parsed.words[0].text in words:
+            assert all(facts._size is None for facts in self.matched_in.values())  # (uncounted)
+            self.weights = {w: bounds._idf(index.size, len(f)) for w, f in self.matched_in.items()}
+            self.total_weight = sum(self.weights.values())
+
+    monkeypatch.setattr(ranking.Matched, "__init__", by_idf)
+    for query in words:
+        assert ranked(search(toml, query, limit=None)) == weighed_1[query], query
+        assert ranked(search(cached, query, limit=10)) == weighed_1[query][:10], query
+    assert len(made) == 2 * len(words) and sum(len(weighed_1[q]) > 100 for q in words) >= 4  # (common words)

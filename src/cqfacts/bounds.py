@@ -8,7 +8,7 @@ record per posting. ``Matched.scored`` scores facts exactly, with the same code 
 the full ranking; ``ranking`` decides which facts it scores.
 
 What a word's document frequency is (its weight, and whether it is telling) counts every fact any of its
-terms is in (``columns.Facts``).
+terms is in (``columns.Facts``); a word alone weighs 1, its weight dividing out of every score.
 """
 
 from __future__ import annotations
@@ -67,10 +67,15 @@ class Matched:
             for word, lists in zip(self.words, self.lists, strict=True)}
         self.whole: set[str] = set()  # the words every fact of which is eligible (``eligible`` says)
         size = index.size
-        self.weights = {w: _idf(size, len(facts_of)) for w, facts_of in self.matched_in.items()}
+        if len(self.matched_in) == 1:
+            # One word weighs 1 and is telling: its weight would divide out of every score, and every fact it
+            # matches has it. So its facts go uncounted ("semiconducter"'s terms hold 124,000 at a million).
+            self.weights, self.telling = dict.fromkeys(self.matched_in, 1.0), set(self.matched_in)
+        else:
+            self.weights = {w: _idf(size, len(facts_of)) for w, facts_of in self.matched_in.items()}
+            self.telling = {w for w, facts_of in self.matched_in.items() if len(facts_of) <= _COMMON_SHARE * size}
         self.total_weight = sum(self.weights.values()) or 1.0
         self.needed = math.ceil(len(self.words) / 2)
-        self.telling = {w for w, facts_of in self.matched_in.items() if len(facts_of) <= _COMMON_SHARE * size}
         self.needed_telling = min(self.needed, len(self.telling))
         self.length_total, self.length_min = _length_figures(index)
         self.average_length = self.length_total / max(size, 1)

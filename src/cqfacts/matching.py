@@ -93,13 +93,31 @@ def typo_allowance(word: str) -> int:
     return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
 
 
+def typo_pieces(word: str, allowed: int) -> list[str]:
+    """Pieces of a word, one of which every word within ``allowed`` typos of it holds as it is: the word cut
+    into ``allowed + 1`` pieces, a letter left out between each two. A typo (a letter changed, added or
+    dropped, two side by side swapped) reaches into one piece at most, for a swap across a piece's end takes
+    the letter left out, so ``allowed`` typos leave one piece whole ("semiconducter": semi, ondu, ter)."""
+    kept = len(word) - allowed
+    pieces, at = [], 0
+    for n in range(allowed + 1):
+        size = kept // (allowed + 1) + (n < kept % (allowed + 1))
+        pieces.append(word[at:at + size])
+        at += size + 1
+    return pieces
+
+
 def _near_words(index: SearchIndex, word: str, allowed: int) -> list[tuple[str, int]]:
     # Imported here: typo matching is the only user of rapidfuzz and most queries never need it.
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    # A typo changes a word's length by at most the typos allowed: a cached index reads only those words.
-    words = index.words_between(len(word) - allowed, len(word) + allowed)
+    # A typo changes a word's length by at most the typos allowed: a cached index reads only those words,
+    # and decodes only those that hold one of the word's pieces (``typo_pieces``).
+    shortest, longest = len(word) - allowed, len(word) + allowed
+    holding = getattr(index, "words_holding", None)
+    words = holding(shortest, longest, typo_pieces(word, allowed)) if holding is not None else \
+        index.words_between(shortest, longest)
     near = process.extract(word, words, scorer=OSA.distance, score_cutoff=allowed, limit=None)
     return sorted((term, int(distance)) for term, distance, _ in near if term != word and distance > 0)
 

@@ -39,7 +39,7 @@ def rank(index: Any, parsed: Query, thesaurus: Thesaurus | None, chosen: Mapping
     """The hits of a parsed query, best first: the first ``limit`` of the full ranking (all with None)."""
     matched = Matched(index, parsed, thesaurus)
     if limit and len(matched.words) == 1 and not matched.offers and allowed is None and \
-            len(next(iter(matched.matched_in.values()))) > max(_FEW, limit):
+            next(iter(matched.matched_in.values())).more_than(max(_FEW, limit)):
         ranked = _rank_word(matched, limit, min_score)
     elif limit and 2 <= len(matched.matched_in) <= _MOST_WORDS:
         ranked = _by_word_sets(matched, allowed, limit, min_score)

@@ -283,6 +283,12 @@ def base_field_code(entity_number: int, alias: bool) -> int:
     return len(OWN_FIELDS) + 2 * entity_number + alias
 
 
+def base_field_weight(code: int) -> float:
+    """The weight of the field of this code in ``base_fields``: a fact's own field's, else an entity's."""
+    own = len(OWN_FIELDS)
+    return OWN_FIELDS[code][1] if code < own else FIELD_WEIGHTS[ALIAS if (code - own) % 2 else ENTITY]
+
+
 # --- Ranking ---------------------------------------------------------------------------------------------
 
 _INDEXES: dict[int, tuple[weakref.ref[FactBase], SearchIndex]] = {}

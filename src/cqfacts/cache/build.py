@@ -28,7 +28,7 @@ from typing import Any
 from cqfacts.cache import freshness, place, pools
 from cqfacts.cache.progress import Progress
 from cqfacts.cache.records import encode, encode_json
-from cqfacts.cache.storage import Writer, groups, starts, strings
+from cqfacts.cache.storage import Writer, groups, narrowest, starts, strings
 from cqfacts.model import FactBase
 from cqfacts.output import isatty
 from cqfacts.search import base_fields
@@ -325,7 +325,7 @@ class _Sections:
             raise _Slow  # the loader names both places
         writer.add("facts.ids.offsets", offsets)
         writer.add("facts.by_id", order)
-        writer.add("lengths", self.lengths)
+        writer.add("lengths", narrowest(self.lengths))  # (a fact's length in terms: one byte at a million facts)
         _strings(writer, "fields", (encode_json(list(field)) for field in self.fields))
         writer.finish({"format": freshness.FORMAT, "fingerprint": freshness.fingerprint(), "files": stamps,
                        "stamped": stamped, "chunks": len(self.starts) - 1, "chunk_starts": self.starts,

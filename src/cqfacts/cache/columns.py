@@ -81,6 +81,10 @@ class Facts(Collection[int]):
             self._size = self._count()
         return self._size
 
+    def more_than(self, n: int) -> bool:
+        """Whether more than ``n`` facts are here: uncounted when the largest term's alone are more."""
+        return (bool(self._lists) and len(self._lists[0]) > n) or len(self) > n
+
     def _count(self) -> int:
         if self._set is not None or not self._lists:
             return len(self.as_set())

@@ -47,9 +47,6 @@ def _append(column: array[int], typecode: str, data: bytes | memoryview) -> arra
     return column
 
 
-_FEW_FIELDS = 16  # fields to decode, above which their labels are read in one piece
-
-
 _GAP = 1024  # postings between two terms of a chunk, below which both are read in one piece
 
 
@@ -65,15 +62,6 @@ def _runs(entries: list[tuple[int, str]], ends: Sequence[int]) -> Iterator[list[
     yield run
 
 
-def _weight(raw: bytes) -> float:
-    """The weight of a field's label, ``[label, weight, is alias]`` in JSON, read from its end: the
-    label may hold commas, the weight and the flag never do (the same float ``json`` would give)."""
-    end = raw.rindex(b",")
-    if not raw.startswith(b'["') or raw[end:] not in (b",true]", b",false]"):
-        raise Damaged("a field's label is damaged")
-    return float(raw[raw.rindex(b",", 0, end) + 1:end])
-
-
 class Fields(dict[int, tuple[str, float, bool]]):
     """Field code -> (label, weight, is alias), each decoded when first asked for. ``DiskPostings`` checks the
     labels whole before it hands out the first postings: a code in hand never meets a damaged label."""
@@ -81,7 +69,6 @@ class Fields(dict[int, tuple[str, float, bool]]):
     def __init__(self, store: Store):
         super().__init__()
         self._labels = Strings(store.reader, "fields")
-        self._weights: dict[int, float] = {}  # of the fields whose weight only was read
 
     def __missing__(self, code: int) -> tuple[str, float, bool]:
         return self._decoded(code, self._labels.raw(code))
@@ -92,14 +79,13 @@ class Fields(dict[int, tuple[str, float, bool]]):
         return field
 
     def weights(self, codes: set[int]) -> dict[int, float]:
-        """The weight of each of these fields; many not decoded yet are read together (``Strings.many``),
-        and only their weights taken (``_weight``): a common word's postings are in the fields of thousands
-        of entities."""
-        weights = self._weights
-        missing = [code for code in codes if code not in self and code not in weights]
-        if len(missing) > _FEW_FIELDS:
-            weights.update(zip(missing, map(_weight, self._labels.many(missing)), strict=True))
-        return {code: weights[code] if code in weights else self[code][1] for code in codes}
+        """The weight of each of these fields, told by its code (a cache's fields are ``search.base_fields``):
+        a common word's postings are in the fields of thousands of entities, whose labels go unread."""
+        from cqfacts.search import base_field_weight
+
+        if codes and not 0 <= min(codes) <= max(codes) < len(self._labels):
+            raise Damaged(f"no field {max(codes) if min(codes) >= 0 else min(codes)}")
+        return {code: base_field_weight(code) for code in codes}
 
 
 class DiskPostings(Mapping[str, dict[int, tuple[int, int]]]):
