@@ -9,6 +9,7 @@ from itertools import repeat
 from typing import Any
 
 from cqfacts.errors import Problem
+from cqfacts.lazy import maker
 from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
 from cqfacts.problem_words import did_you_mean, partial_date_problem, shown, type_name
 from cqfacts.spec import (
@@ -266,13 +267,18 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
         return Entity(id=item_id, origin=origin, **values)
     if section == "terms":
         return Term(id=item_id, origin=origin, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
-    speaker = values.pop("speaker", None)
-    figures = tuple(
-        Figure(**{**f, "baseline": Quantity(**f["baseline"]) if "baseline" in f else None})
-        for f in values.pop("figures", ())
-    )
-    return Fact(id=item_id, origin=origin, speaker=Speaker(**speaker) if speaker else None,
-                figures=figures, **values)
+    figures = values.get("figures", ())
+    for figure in figures:  # each a dict of its own (``table``)
+        if "baseline" in figure:
+            figure["baseline"] = _QUANTITY(figure["baseline"])
+    speaker = values.get("speaker")
+    values.update(id=item_id, origin=origin, speaker=_SPEAKER(speaker) if speaker else None,
+                  figures=tuple(map(_FIGURE, figures)))
+    return _FACT(values)
+
+
+# A build makes millions of these: made without running ``__init__`` (``lazy.maker``).
+_FACT, _FIGURE, _QUANTITY, _SPEAKER = map(maker, (Fact, Figure, Quantity, Speaker))
 
 
 @dataclass(frozen=True)
