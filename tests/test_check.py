@@ -127,6 +127,8 @@ WRONG_TYPES = [
     ('period = "2023"', "period = 2023", "period: must be a string, not a whole number"),
     ('source = "example"', "source = true", "source: must be a string, not a boolean"),
     ('tags = ["nev"]', 'tags = ["New Energy"]', "tags[0]: 'New Energy' is not a valid id"),
+    ('tags = ["nev"]', 'tags = ["nev", 3]', "tags[1]: must be a string, not a whole number"),
+    ('tags = ["nev"]', 'tags = ["nev", " "]', "tags[1]: must not be empty"),
 ]
 INVALID_DATES = [
     ('period = "2023"', 'period = "2023-13"', "period: '2023-13' is not a valid date"),

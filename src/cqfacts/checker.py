@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from cqfacts.errors import Problem
+from cqfacts.lazy import maker
 from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
 from cqfacts.problem_words import did_you_mean, partial_date_problem, shown, type_name
 from cqfacts.spec import (
@@ -45,28 +47,30 @@ class _Checker:
             where = f"{label} " if label else ""
             self.add(line, item, f"{where}must be a table, not {type_name(data)}")
             return None
-        spec = SPECS[spec_name]
+        checks = _CHECKS[spec_name]
         key_lines = self.lines.keys.get(path, {})
         values: dict[str, Any] = {}
         ok = True
         for key, value in data.items():
-            key_line = key_lines.get(key, line)
-            rule = spec.get(key)
-            if rule is None:
+            check = checks.get(key)
+            if check is None:
                 where = f"{label}." if label else ""
-                self.add(key_line, item, f"unknown key {where}{shown(key)}{did_you_mean(key, spec)}")
+                spec = SPECS[spec_name]
+                self.add(key_lines.get(key, line), item, f"unknown key {where}{shown(key)}{did_you_mean(key, spec)}")
                 ok = False
                 continue
-            converted = _KINDS[rule.kind](self, rule, value, item, (*path, key), key_line,
-                                          f"{label}.{key}" if label else key)
+            rule, kind = check
+            converted = kind(self, rule, value, item, (*path, key), key_lines.get(key, line) if key_lines else line,
+                             f"{label}.{key}" if label else key)
             if converted is _INVALID:
                 ok = False
             else:
                 values[key] = converted
-        for key in _REQUIRED[spec_name]:
-            if key not in data:
-                self.add(line, item, f"missing required key {(label + '.') if label else ''}{shown(key)}")
-                ok = False
+        if not _REQUIRED[spec_name] <= data.keys():
+            for key in _REQUIRED[spec_name]:
+                if key not in data:
+                    self.add(line, item, f"missing required key {(label + '.') if label else ''}{shown(key)}")
+            ok = False
         return values if ok else None
 
     def value(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
@@ -145,6 +149,10 @@ class _Checker:
     def text_list(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         if not isinstance(value, list):
             return self.bad(line, item, key, f"must be a list of strings, not {type_name(value)}")
+        # Strings that ``string`` keeps as they are (an id is never blank) are kept so; else each is checked, for
+        # its message.
+        if _all_ids(value) if rule.kind == "id_list" else _all_text(value):
+            return tuple(value)
         element = _ID if rule.kind == "id_list" else _TEXT
         check = self.string
         items = [check(element, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
@@ -188,7 +196,9 @@ _KINDS: dict[str, Callable[..., Any]] = {
     "number_text": _Checker.number_text, "issued": _Checker.issued, "bool": _Checker.boolean,
     "int": _Checker.whole, "number": _Checker.number, "date": _Checker.day, "text_list": _Checker.text_list,
     "id_list": _Checker.text_list, "table": _Checker.subtable, "table_list": _Checker.table_list}
-_REQUIRED = {name: tuple(key for key, rule in spec.items() if rule.required) for name, spec in SPECS.items()}
+# Each spec's keys: its rule, and how a value of its kind is checked.
+_CHECKS = {name: {key: (rule, _KINDS[rule.kind]) for key, rule in spec.items()} for name, spec in SPECS.items()}
+_REQUIRED = {name: {key: None for key, rule in spec.items() if rule.required}.keys() for name, spec in SPECS.items()}
 
 
 def _author(values: dict[str, Any], checker: _Checker, item: str, line: int, key: str) -> Author | None:
@@ -257,13 +267,18 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
         return Entity(id=item_id, origin=origin, **values)
     if section == "terms":
         return Term(id=item_id, origin=origin, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
-    speaker = values.pop("speaker", None)
-    figures = tuple(
-        Figure(**{**f, "baseline": Quantity(**f["baseline"]) if "baseline" in f else None})
-        for f in values.pop("figures", ())
-    )
-    return Fact(id=item_id, origin=origin, speaker=Speaker(**speaker) if speaker else None,
-                figures=figures, **values)
+    figures = values.get("figures", ())
+    for figure in figures:  # each a dict of its own (``table``)
+        if "baseline" in figure:
+            figure["baseline"] = _QUANTITY(figure["baseline"])
+    speaker = values.get("speaker")
+    values.update(id=item_id, origin=origin, speaker=_SPEAKER(speaker) if speaker else None,
+                  figures=tuple(map(_FIGURE, figures)))
+    return _FACT(values)
+
+
+# A build makes millions of these: made without running ``__init__`` (``lazy.maker``).
+_FACT, _FIGURE, _QUANTITY, _SPEAKER = map(maker, (Fact, Figure, Quantity, Speaker))
 
 
 @dataclass(frozen=True)
@@ -318,13 +333,27 @@ def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex 
             if section == "facts" and isinstance(body, dict):
                 source, entities = body.get("source"), body.get("entities")
                 refs.append(References(
-                    item_id, origin, source if isinstance(source, str) and ID_RE.fullmatch(source) else None,
-                    tuple(e for e in entities if isinstance(e, str) and ID_RE.fullmatch(e))
+                    item_id, origin, source if _is_id(source) else None,
+                    (tuple(entities) if _all_ids(entities) else tuple(e for e in entities if _is_id(e)))
                     if isinstance(entities, list) else ()))
             values = checker.table(spec_name, body, item, path, origin.line)
             # None marks an item that is there but broken: references to it are not reported again.
             items[section][item_id] = None if values is None else _build(section, item_id, values, origin, checker)
     return items, refs, checker.problems
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
+
+
+def _all_ids(values: list[Any]) -> bool:
+    """Whether every value is a valid id (``_is_id``), each step in C."""
+    return all(map(isinstance, values, repeat(str))) and all(map(ID_RE.fullmatch, values))
+
+
+def _all_text(values: list[Any]) -> bool:
+    """Whether every value is a string that is not blank, each step in C."""
+    return all(map(isinstance, values, repeat(str))) and all(map(str.strip, values))
 
 
 def _first_table_line(lines: LineIndex, key: str) -> int:

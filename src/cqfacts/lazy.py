@@ -5,7 +5,8 @@ methods per class, 0.3-0.5 ms each class) runs when a class first needs it: an i
 hashed, printed or changed, ``dataclasses.fields`` is asked, or many instances are made. The first few
 instances are made by a plain ``__init__`` that sets the same fields the same way, and instances read from
 a pickle (the cache) need nothing at all, so a run that answers one query pays none of it. After that
-the class is a real dataclass, in every way.
+the class is a real dataclass, in every way. ``maker`` makes instances as a pickle does (a build's checker
+makes millions), so those need nothing either.
 
 ``Pattern`` is ``re.compile`` made lazy: the expression is compiled when first used (a character class
 with the CJK ranges takes milliseconds to compile).
@@ -13,7 +14,10 @@ with the CJK ranges takes milliseconds to compile).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _FIELDS = "__dataclass_fields__"
 
@@ -128,6 +132,33 @@ def record(cls: type | None = None, /, **params: Any) -> Any:
         return cls
 
     return wrap if cls is None else wrap(cls)
+
+
+def maker(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """``lambda fields: cls(**fields)`` for a ``record`` class, made as pickle makes an instance: its attributes set
+    (the defaults for the fields not given), no ``__init__`` run, twice as fast (a build makes millions).
+    Anything unusual (a field missing or unknown; a class with a default made by a factory) goes to ``cls``."""
+    spec: _Spec = cls.__dict__["__cqfacts_record__"]
+    names = spec.fields(cls)
+    if names is None or any(isinstance(default, Field) for default in spec.defaults.values()):
+        return lambda fields: cls(**fields)
+    # Every field, in order (as ``__init__`` sets them): its default, or None until given.
+    template = {name: spec.defaults.get(name) for name in names}
+    known, required = template.keys(), {name for name in names if name not in spec.defaults}
+    new = object.__new__
+
+    def make(fields: dict[str, Any]) -> Any:
+        if not required <= fields.keys() <= known:
+            return cls(**fields)
+        item = new(cls)
+        attributes = item.__dict__
+        # Pair by pair, not copied whole: the dict stays one that shares its keys with the class's other instances,
+        # as ``__init__`` leaves it (a copied one takes twice the memory: 260 bytes more for a fact).
+        attributes.update(template.items())
+        attributes.update(fields)
+        return item
+
+    return make
 
 
 def _realize(cls: type) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from itertools import accumulate, compress, count, repeat
+from operator import not_
 
 from cqfacts.lazy import Pattern
 
@@ -205,8 +208,12 @@ def terms(text: str) -> list[str]:
 _SEPARATOR = "\x00"
 _ASCII_TERMS_OF_RE = Pattern(r"\x00|[a-z]+|[0-9]+(?:(?:\+[0-9]+)+|\.[0-9]+)?")
 _COMPOUNDS_OF_RE = Pattern(r"\x00|[a-z0-9]+(?:-[a-z0-9]+)+")
-# _DIGIT_GROUP_RE for ASCII: starting with its character set, which the engine seeks fast.
+# _DIGIT_GROUP_RE for ASCII: starting with its character set, which the engine seeks fast; and for text without
+# an apostrophe, starting with the comma alone, which it seeks six times faster still.
 _ASCII_DIGIT_GROUP_RE = Pattern(r"[,'](?<=[0-9][,'])(?=[0-9]{3}(?![0-9]))")
+_COMMA_GROUP_RE = Pattern(r",(?<=[0-9],)(?=[0-9]{3}(?![0-9]))")
+# The point of a number whose decimals end in a zero, which ``_number`` drops (one seen from its point).
+_POINT_ZERO_RE = Pattern(r"\.(?<=[0-9]\.)[0-9]*0(?![0-9])")
 
 
 def terms_of(texts: list[str]) -> list[list[str]]:
@@ -218,17 +225,18 @@ def terms_of(texts: list[str]) -> list[list[str]]:
     if joined.isascii():
         return _ascii_terms_of(joined)
     # Text that is not ASCII is straightened (as ``fold`` does: ASCII text keeps its backquotes), all at once;
-    # what is still not ASCII is split one by one, the rest together.
+    # what is still not ASCII is split one by one (``apart``), the rest together.
     plains = list(texts)
-    others = [i for i, text in enumerate(texts) if not text.isascii()]
-    for i, plain in zip(others, _straightened(_SEPARATOR.join(texts[i] for i in others)).split(_SEPARATOR),
+    others = list(compress(count(), map(not_, map(str.isascii, texts))))
+    for i, plain in zip(others, _straightened(_SEPARATOR.join(map(texts.__getitem__, others))).split(_SEPARATOR),
                         strict=True):
         plains[i] = plain
-    together = [i for i, plain in enumerate(plains) if plain.isascii()]
-    out = [[] if plain.isascii() else terms(text) for text, plain in zip(texts, plains, strict=True)]
-    if together:
-        for i, found in zip(together, _ascii_terms_of(_SEPARATOR.join(plains[i] for i in together)), strict=True):
-            out[i] = found
+    apart = [i for i in others if not plains[i].isascii()]
+    for i in reversed(apart):
+        del plains[i]
+    out = _ascii_terms_of(_SEPARATOR.join(plains)) if plains else []
+    for i in apart:  # in order: each goes back to its place
+        out.insert(i, terms(texts[i]))
     return out
 
 
@@ -236,14 +244,10 @@ def _ascii_terms_of(plain: str) -> list[list[str]]:
     """The terms of each of the texts joined in ``plain`` (ASCII, joined by ``_SEPARATOR``), as ``terms`` finds them."""
     folded = plain.casefold()
     if _maybe_grouped(folded):
-        folded = _ASCII_DIGIT_GROUP_RE.sub("", folded)
+        folded = (_ASCII_DIGIT_GROUP_RE if "'" in folded else _COMMA_GROUP_RE).sub("", folded)
     found = _ASCII_TERMS_OF_RE.findall(folded)
     if "s" in found:
         found = list(filter("s".__ne__, found))
-    if "." in folded:  # numbers with a point: rare, and seldom changed by _number; found among the distinct terms
-        changed = {term: plain for term in set(found) if "." in term and (plain := _number(term)) != term}
-        if changed:
-            found = [changed.get(term, term) for term in found]
     # Cut at the separators (list.index looks for each in C).
     out, start, index = [], 0, found.index
     for _ in range(folded.count(_SEPARATOR)):
@@ -251,13 +255,23 @@ def _ascii_terms_of(plain: str) -> list[list[str]]:
         out.append(found[start:end])
         start = end + 1
     out.append(found[start:])
+    parts = folded.split(_SEPARATOR) if "-" in folded or "." in folded else []
+    # Numbers with a point: rare, and seldom changed by ``_number``; only the texts where one may be are looked at.
+    pointed = [m.start() for m in _POINT_ZERO_RE.finditer(folded)] if "." in folded else []
+    if pointed:
+        ends = list(accumulate(map(len, parts), _past_separator))  # where each text ends in ``folded``
+        for i in dict.fromkeys(bisect_right(ends, at) for at in pointed):
+            out[i] = [_number(term) if "." in term else term for term in out[i]]
     if "-" in folded:
-        parts = folded.split(_SEPARATOR)
-        hyphenated = [i for i, part in enumerate(parts) if "-" in part]
-        compounds = " ".join(_COMPOUNDS_OF_RE.findall(_SEPARATOR.join(parts[i] for i in hyphenated)))
+        hyphenated = list(compress(count(), map(str.__contains__, parts, repeat("-"))))
+        compounds = " ".join(_COMPOUNDS_OF_RE.findall(_SEPARATOR.join(map(parts.__getitem__, hyphenated))))
         for i, more in zip(hyphenated, compounds.replace("-", "").split(_SEPARATOR), strict=True):
             out[i] += more.split()
     return out
+
+
+def _past_separator(end: int, length: int) -> int:
+    return end + 1 + length
 
 
 def _unicode_terms(folded: str) -> list[str]:

@@ -27,7 +27,7 @@ import gc
 import sys
 import weakref
 from collections import Counter, defaultdict
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -120,6 +120,9 @@ class SearchIndex:
         return [w for w in self.words if shortest <= len(w) <= longest]
 
 
+_WEIGHT, _CODE, _TERMS = itemgetter(0), itemgetter(1), itemgetter(2)  # of a text: (weight, field code, terms)
+
+
 class Builder:
     """Files each fact's texts: every term once per fact, at the best place it occurs (between equals the first
     added: a name before an alias), with how often it occurs in the fact in all. ``store`` keeps them as
@@ -149,16 +152,17 @@ class Builder:
 
     def file(self, number: int, texts: list[tuple[float, int, list[str]]]) -> None:
         """Fact ``number``'s texts, each (weight, field code, its terms), in the order they count in."""
-        counts = Counter(chain.from_iterable(map(itemgetter(2), texts)))  # terms in the order first met
-        self.lengths.append(counts.total())
-        best = dict.fromkeys(counts, 0)
         # Lightest first, and among equals the last added first: what is written last, the best place, stays.
-        for _, code, found in sorted(reversed(texts), key=itemgetter(0)):
-            best.update(dict.fromkeys(found, code))
+        ordered = sorted(reversed(texts), key=_WEIGHT)
+        found = list(chain.from_iterable(map(_TERMS, ordered)))
+        self.lengths.append(len(found))
+        counts = Counter(found)  # the terms in the order first met in ``ordered``, as ``best`` has them
+        codes = chain.from_iterable(map(repeat, map(_CODE, ordered), map(len, map(_TERMS, ordered))))  # of each found
+        best = dict(zip(found, codes, strict=True))  # one dict of all, its last write of each term staying
         self.store(number, best, counts)
 
     def store(self, number: int, best: dict[str, int], counts: Counter[str]) -> None:
-        """Fact ``number``'s terms: the field code of each (``best``) and its count, both in the order first met."""
+        """Fact ``number``'s terms: the field code of each (``best``) and its count, both in one order."""
         postings = self.postings
         for (term, code), count in zip(best.items(), counts.values(), strict=True):
             postings[term][number] = (code, count)
