@@ -161,12 +161,12 @@ class _ChunkTerms:
 
 def _bounds(held: list[_ChunkTerms]) -> list[bytes]:
     """Where the merge's ranges of terms end, so that each range holds about as many entries of all chunks,
-    ``_MERGED_AT_ONCE`` at most. Chunks share most of their terms: cut at one chunk's terms, a range held up to 2.4 times the
-    entries of another (at a million facts, its process took 130 MB more). So terms of every chunk are taken,
-    every ``step``-th, chunk k's from its own offset (the chunks' samples would else fall on the same terms,
-    and add up in lumps), each standing for the entries of its chunk since the one before; sorted, they are
-    cut where those add up to a range's. A chunk's entries since its last term taken are counted only at its
-    next: about half a step of each chunk's, which the first range is given ahead."""
+    ``_MERGED_AT_ONCE`` at most. Chunks share most of their terms: cut at one chunk's terms, a range held up to
+    2.4 times the entries of another (at a million facts, its process took 130 MB more). So terms of every
+    chunk are taken, every ``step``-th, chunk k's from its own offset (the chunks' samples would else fall on
+    the same terms, and add up in lumps), each standing for the entries of its chunk since the one before;
+    sorted, they are cut where those add up to a range's. A chunk's entries since its last term taken are
+    counted only at its next: about half a step of each chunk's, which the first range is given ahead."""
     total = sum(map(len, held))
     # An even number of ranges, alike: two processes merge them two at a time (an odd number leaves one of
     # them idle for the last).
