@@ -199,6 +199,7 @@ CACHE_VS_TOML = 1.5  # cache file / the TOML it caches
 BUILD_1M_VS_100K = 10.0
 BUILD_1M_MEMORY_MB = 600
 QUERY_1M_MEMORY_MB = 150
+BUILD_ROUNDS = 3  # cold builds, each after a parse by tomllib, below REUSE_AT (one build of a million facts)
 REUSE_AT = 1_000_000  # from this size on, a fresh cache in --work is used as it is (``build_cache``)
 _TOMLLIB = "import sys, tomllib\nfor name in sys.argv[1:]:\n    with open(name, 'rb') as f:\n        tomllib.load(f)\n"
 _SAME = """
@@ -298,11 +299,24 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
     print(f"{size:,} facts ({toml_bytes / 2**20:.0f} MB of TOML in {len(files)} files):", flush=True)
     figures: dict[str, float] = {}
     if size < REUSE_AT:  # the build's bound at 100k (a million facts' take minutes and gigabytes to parse)
-        figures["tomllib"], _, code, err = run_measured([sys.executable, "-c", _TOMLLIB, *files], env)
-        if code != 0:
-            raise SystemExit(f"tomllib failed: {err}")
-        print(f"  stdlib tomllib parses the files in {figures['tomllib']:.1f} s")
-    figures.update(build_cache(report, size, base, env, rebuild))
+        # Parse and build alternately, BUILD_ROUNDS times, and compare medians: this machine's speed drifts
+        # within minutes (one chunk's CPU time took 163 to 251 us a fact in consecutive runs of the same code).
+        parsed, built = [], []
+        for _ in range(BUILD_ROUNDS):
+            wall, _, code, err = run_measured([sys.executable, "-c", _TOMLLIB, *files], env)
+            if code != 0:
+                raise SystemExit(f"tomllib failed: {err}")
+            parsed.append(wall)
+            built.append(build_cache(report, size, base, env, True))
+        figures["tomllib"] = statistics.median(parsed)
+        builds = [b["build"] for b in built]
+        figures["build"] = statistics.median(builds)
+        figures["build_mb"] = max(b["build_mb"] for b in built)
+        print(f"  stdlib tomllib parses the files in {figures['tomllib']:.1f} s, the first run builds the cache in "
+              f"{figures['build']:.1f} s (medians of {BUILD_ROUNDS}, alternately: "
+              f"{', '.join(f'{p:.1f}' for p in parsed)} and {', '.join(f'{b:.1f}' for b in builds)} s)")
+    else:
+        figures.update(build_cache(report, size, base, env, rebuild))
     from cqfacts.cache import cache_name
 
     cache = Path(env["CQFACTS_CACHE_DIR"]) / cache_name(base)
