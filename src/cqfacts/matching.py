@@ -114,10 +114,7 @@ def _near_words(index: SearchIndex, word: str, allowed: int) -> list[tuple[str, 
 
     # A typo changes a word's length by at most the typos allowed: a cached index reads only those words,
     # and decodes only those that hold one of the word's pieces (``typo_pieces``).
-    shortest, longest = len(word) - allowed, len(word) + allowed
-    holding = getattr(index, "words_holding", None)
-    words = holding(shortest, longest, typo_pieces(word, allowed)) if holding is not None else \
-        index.words_between(shortest, longest)
+    words = index.words_holding(len(word) - allowed, len(word) + allowed, typo_pieces(word, allowed))
     near = process.extract(word, words, scorer=OSA.distance, score_cutoff=allowed, limit=None)
     return sorted((term, int(distance)) for term, distance, _ in near if term != word and distance > 0)
 

@@ -119,6 +119,11 @@ class SearchIndex:
         """The typo words of these lengths (a cache's index reads only those: ``cache.disk.DiskIndex``)."""
         return [w for w in self.words if shortest <= len(w) <= longest]
 
+    def words_holding(self, shortest: int, longest: int, pieces: list[str]) -> list[str]:
+        """The typo words of these lengths that may hold one of ``pieces`` (``matching.typo_pieces``): here all of
+        them, already decoded (a cache's index decodes only those that do: ``cache.disk.DiskIndex``)."""
+        return self.words_between(shortest, longest)
+
 
 _WEIGHT, _CODE, _TERMS = itemgetter(0), itemgetter(1), itemgetter(2)  # of a text: (weight, field code, terms)
 

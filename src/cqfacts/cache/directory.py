@@ -170,8 +170,8 @@ def _bounds(held: list[_ChunkTerms]) -> list[bytes]:
     total = sum(map(len, held))
     # An even number of ranges, alike: two processes merge them two at a time (an odd number leaves one of
     # them idle for the last).
-    ranges = 2 * -(-total // (2 * _MERGED_AT_ONCE))
-    per_range = max(1, -(-total // ranges)) if total else 1
+    ranges = 2 * max(1, -(-total // (2 * _MERGED_AT_ONCE)))
+    per_range = max(1, -(-total // ranges))
     step = max(1, per_range // _SAMPLES)
     taken = []  # (term, the entries of its chunk before it and after the term taken before)
     for k, terms in enumerate(held):

@@ -226,8 +226,9 @@ class DiskIndex:
                 return words
             except Exception as exc:
                 self._store.replace(exc)
-        words = self._store.replacement_index.words_between(shortest, longest)
-        return words if pieces is None else [w for w in words if any(piece in w for piece in pieces)]
+        replacement = self._store.replacement_index
+        return replacement.words_between(shortest, longest) if pieces is None else \
+            replacement.words_holding(shortest, longest, pieces)
 
     @cached_property
     def _disk_vocabulary(self) -> Sequence[str]:
