@@ -202,7 +202,8 @@ def test_facts_read_by_number_are_those_read_by_id(both):
 
 
 def test_labels_read_together_are_those_read_one_by_one(both):
-    from cqfacts.cache.storage import Damaged, Strings
+    from cqfacts.cache.readers import Strings
+    from cqfacts.cache.storage import Damaged
 
     _, cached = both
     reader = cached.search_index._store.reader

@@ -305,7 +305,7 @@ def _weights(fields: Mapping[int, tuple[str, float, bool]], codes: set[int]) -> 
 
 
 def take(column: Sequence[int], indices: Sequence[int]) -> list[int]:
-    """``column[i]`` for each of ``indices``: at once from a cached index's column (``storage.Numbers.take``)."""
+    """``column[i]`` for each of ``indices``: at once from a cached index's column (``readers.Numbers.take``)."""
     take = getattr(column, "take", None)
     return take(indices) if take is not None else list(map(column.__getitem__, indices))
 

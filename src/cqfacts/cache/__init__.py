@@ -164,7 +164,8 @@ def open_built(given: Path, folder: Path, folder_fd: int, name: str, otherwise: 
 def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, reader: object,
                  quiet: bool) -> FactBase:
     from cqfacts.cache.disk import CachedFactBase, DiskIndex, Items, Store
-    from cqfacts.cache.storage import Groups, Numbers, Reader, Strings
+    from cqfacts.cache.readers import Groups, Numbers, Strings
+    from cqfacts.cache.storage import Reader
     from cqfacts.loader import fact_files
 
     assert isinstance(reader, Reader)
@@ -180,7 +181,7 @@ def _cached_base(given: Path, folder: Path, folder_fd: int, name: str, fd: int, 
     for table in ("sources", "entities"):
         ids = Strings(reader, f"{table}.ids")
         records = Groups(reader, f"{table}.records", len(ids))
-        tables[table] = Items(store, table, ids, reader.numbers(f"{table}.by_id"), records.__getitem__)
+        tables[table] = Items(store, table, ids, Numbers(reader, f"{table}.by_id").whole(), records.__getitem__)
     starts, chunks = reader.meta["chunk_starts"], reader.meta["chunks"]
     ids = Strings(reader, "facts.ids")
     if len(starts) != chunks + 1 or starts[0] != 0 or starts[-1] != len(ids) or starts != sorted(starts):

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from cqfacts.cache.disk_postings import DiskPostings, Fields
+from cqfacts.cache.readers import Numbers
 from cqfacts.cache.records import DECODERS
 from cqfacts.cache.storage import Damaged, Reader
 from cqfacts.lazy import record
@@ -236,7 +237,7 @@ class DiskIndex:
 
     @cached_property
     def _word_starts(self) -> array[int]:
-        starts = self._store.reader.numbers("words.by_length")
+        starts = Numbers(self._store.reader, "words.by_length").whole()
         if not starts or starts[0] != 0 or starts[-1] != self._store.reader.meta["sections"]["words"][1] or \
                 any(map(operator.gt, starts, starts[1:])):
             raise Damaged("the typo words' lengths are damaged")
@@ -288,7 +289,7 @@ class _Column(Sequence[Any]):
         return getattr(self._store.replacement_index, self._name)[i]
 
     def take(self, indices: list[int]) -> list[int]:
-        """``self[i]`` for each of ``indices`` (``storage.Numbers.take``)."""
+        """``self[i]`` for each of ``indices`` (``readers.Numbers.take``)."""
         if self._store.replacement is None:
             try:
                 return self._column.take(indices)  # type: ignore[attr-defined, no-any-return]

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from cqfacts.cache.columns import Postings, postings_of
-from cqfacts.cache.storage import Damaged, Numbers, Strings
+from cqfacts.cache.readers import Numbers, Strings
+from cqfacts.cache.storage import Damaged
 
 if TYPE_CHECKING:
     from cqfacts.cache.disk import Store
@@ -107,7 +108,7 @@ class DiskPostings(Mapping[str, dict[int, tuple[int, int]]]):
         found = self._parts.get(chunk)
         if found is None:
             if not self._fields_checked:
-                self._store.reader.section("fields")
+                self._store.reader.check("fields")
                 self._fields_checked = True
             if not 0 <= chunk < self._chunks:
                 raise Damaged(f"no chunk {chunk}")
