@@ -349,3 +349,17 @@ def test_any_damage_is_a_notice_the_answer_from_the_toml_and_a_rebuilt_cache(tmp
         assert err.startswith(f"cqfacts: the cache {target} cannot be read (") and err.endswith("); rebuilding it\n")
         assert err.count("\n") == 1
         assert cached(base, cache, *args) == (0, expected.stdout, "")  # rebuilt: silent again
+
+
+def test_a_cache_of_an_older_format_is_rebuilt_without_a_notice(tmp_path, base, expected, monkeypatch):
+    from cqfacts.cache import freshness, storage
+    from cqfacts.cache.storage import Reader
+
+    cache = tmp_path / "cache"
+    with monkeypatch.context() as older:  # format 5 had 16 KiB blocks: its block table is not this one's
+        older.setattr(freshness, "FORMAT", 5)
+        older.setattr(storage, "BLOCK", 16 * 1024)
+        assert cached(base, cache) == (0, expected[1], "")
+    assert cached(base, cache) == (0, expected[1], "")  # out of date, not damaged: rebuilt silently
+    with open(cache_file(cache, base), "rb") as f:
+        assert Reader(f.fileno(), os.fstat(f.fileno()).st_size).meta["format"] == freshness.FORMAT

@@ -1,6 +1,6 @@
 """The cache file: named sections of plain bytes (UTF-8 text, JSON, arrays of integers), each part checksummed.
 
-Layout: a 64-byte header (magic, where the meta is, its CRC-32), the sections, the CRC-32 of every 16 KiB
+Layout: a 64-byte header (magic, where the meta is, its CRC-32), the sections, the CRC-32 of every 4 KiB
 block of the sections, then the meta (JSON: format, fingerprint, stamps, where each section is, the CRC of
 the block table). Nothing in it is code: a reader decodes JSON and fills ``array``s from bytes. It is read
 with ``pread`` from the descriptor that was checked, a block's CRC checked the first time any byte of it is
@@ -22,7 +22,9 @@ from typing import Any
 MAGIC = b"cqfacts\x00cache\x00\x00\x00"
 _HEADER = struct.Struct("<16sQQI")
 HEADER_SIZE = 64
-BLOCK = 16 * 1024
+# A block is checked whole the first time any byte of it is read: a query at a million facts reads 2,500
+# scattered pieces, 41 MB of 16 KiB blocks, 20 MB of 4 KiB ones (a 200 ms query took 35 ms less).
+BLOCK = 4 * 1024
 _CHECKED_AT_ONCE = 64  # blocks read at a time by ``Reader.check``
 
 
@@ -101,19 +103,23 @@ class Writer:
         self.sections: dict[str, list[int]] = {}
         self._blocks = array("I")
         self._crc = 0
-        self._write(bytes(HEADER_SIZE))
+        _write_all(fd, bytes(HEADER_SIZE), 0)  # the header's place: written last, when the rest is known
+        self.pos = HEADER_SIZE
+        os.lseek(fd, self.pos, os.SEEK_SET)
 
     def _write(self, data: bytes | memoryview) -> None:
         view = memoryview(data).cast("B")
-        while view:
-            room = BLOCK - (self.pos - HEADER_SIZE) % BLOCK if self.pos >= HEADER_SIZE else HEADER_SIZE - self.pos
-            piece = view[:room]
-            written = os.write(self.fd, piece)
-            if self.pos >= HEADER_SIZE:
-                self._crc = zlib.crc32(piece[:written], self._crc)
-                if (self.pos + written - HEADER_SIZE) % BLOCK == 0:
-                    self._blocks.append(self._crc)
-                    self._crc = 0
+        done = 0
+        while done < len(view):  # the CRC of each block as it fills (a piece ends in one, or crosses some)
+            room = BLOCK - (self.pos + done - HEADER_SIZE) % BLOCK
+            piece = view[done:done + room]
+            self._crc = zlib.crc32(piece, self._crc)
+            done += len(piece)
+            if len(piece) == room:
+                self._blocks.append(self._crc)
+                self._crc = 0
+        while view:  # written whole, not block by block: 4 KiB blocks were 266,000 writes at a million facts
+            written = os.write(self.fd, view)
             self.pos += written
             view = view[written:]
 
@@ -182,12 +188,19 @@ class Reader:
         self._end = self.meta["data_end"]
         if not isinstance(self._end, int) or not HEADER_SIZE <= self._end <= meta_at:
             raise Damaged("its table of contents is damaged")
-        blocks = self._pread(self._end, 4 * self.meta["blocks"])
-        if zlib.crc32(blocks) != self.meta["blocks_crc"] or -(-(self._end - HEADER_SIZE) // BLOCK) != len(blocks) // 4:
-            raise Damaged("its block table is damaged")
-        self._crcs = array("I")
-        self._crcs.frombytes(blocks)
-        self._checked = bytearray(len(self._crcs))
+        self._crcs: array[int] | None = None  # the block table, read with the first section (``_block_table``)
+        self._checked = bytearray(-(-(self._end - HEADER_SIZE) // BLOCK))
+
+    def _block_table(self) -> array[int]:
+        """The CRC of each block, read and checked when the first section is read: a caller has first looked at
+        the meta, so a cache of another format (other blocks) is out of date, not damaged."""
+        if self._crcs is None:
+            blocks = self._pread(self._end, 4 * self.meta["blocks"])
+            if zlib.crc32(blocks) != self.meta["blocks_crc"] or len(self._checked) != len(blocks) // 4:
+                raise Damaged("its block table is damaged")
+            self._crcs = array("I")
+            self._crcs.frombytes(blocks)
+        return self._crcs
 
     def _pread(self, at: int, length: int) -> bytes:
         data = os.pread(self._fd, length, at)
@@ -239,10 +252,11 @@ class Reader:
 
     def _check(self, view: memoryview, first: int, last: int) -> None:
         """Blocks first to last, read into ``view`` (from the start of block ``first``), each checked once."""
+        crcs = self._block_table()
         for block in range(first, last + 1):
             if not self._checked[block]:
                 offset = (block - first) * BLOCK  # (each block checked where it lies, not copied out first)
-                if zlib.crc32(view[offset:offset + BLOCK]) != self._crcs[block]:
+                if zlib.crc32(view[offset:offset + BLOCK]) != crcs[block]:
                     raise Damaged(f"block {block:,} is damaged")
                 self._checked[block] = 1
 
