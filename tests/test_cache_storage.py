@@ -51,3 +51,15 @@ def test_a_section_cut_short_is_damaged(tmp_path):
     os.ftruncate(fd, sections["big"][0] + BLOCK)
     with pytest.raises(Damaged, match="cut short"):
         reader.check("big")
+
+
+def test_strings_one_a_line_are_cut_by_their_newlines_or_by_their_offsets():
+    from cqfacts.cache.storage import lines
+
+    terms = ["1+10+1000", "hydrogen", "氢能", "", "tianmu"]
+    blob, offsets = lines(terms)
+    assert blob.split(b"\n")[:-1] == [t.encode() for t in terms]
+    assert [blob[offsets[i]:offsets[i + 1] - 1].decode() for i in range(len(terms))] == terms
+    assert offsets[-1] == len(blob) and lines([]) == (b"", lines([])[1]) and list(lines([])[1]) == [0]
+    with pytest.raises(ValueError, match="newline"):
+        lines(["two\nlines"])

@@ -14,8 +14,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, chain, count, islice, repeat
-from operator import sub
+from itertools import accumulate, chain, count, islice
 from typing import Any
 
 from cqfacts.cache.storage import narrowest
@@ -58,8 +57,7 @@ class Vocabulary:
         self._held = [_ChunkTerms(writer, k) for k in range(chunks)]
 
     def ranges(self) -> Iterator[Range]:
-        """Each range's terms: of each chunk that has some, (the chunk, the first term's place, their bytes,
-        where each starts in them and where the last ends)."""
+        """Each range's terms: of each chunk that has some, (the chunk, the first term's place, their bytes)."""
         held = self._held
         taken = [0] * len(held)
         for bound in [*_bounds(held), None]:
@@ -67,7 +65,7 @@ class Vocabulary:
             for k, terms in enumerate(held):
                 end = len(terms) if bound is None else bisect_left(terms, bound, taken[k])
                 if end > taken[k]:
-                    parts.append((k, taken[k], *terms.span(taken[k], end)))
+                    parts.append((k, taken[k], terms.span(taken[k], end)))
                     taken[k] = end
             yield len(held), parts
 
@@ -100,7 +98,7 @@ class Vocabulary:
 
 
 # A range of terms as ``Vocabulary.ranges`` reads it: how many chunks there are, and each one's terms in it.
-Range = tuple[int, list[tuple[int, int, bytes, "array[int]"]]]
+Range = tuple[int, list[tuple[int, int, bytes]]]
 # A range merged: the terms' bytes, each term's length, how many chunks hold each, those chunks, each term's
 # place in them, and the typo words among the terms.
 Merged = tuple[bytes, "array[int]", "array[int]", "array[int]", "array[int]", list[str]]
@@ -118,8 +116,8 @@ def merged(terms: Range) -> Merged:
 
     chunks, parts = terms
     found: defaultdict[bytes, list[int]] = defaultdict(list)
-    for k, first, data, starts in parts:
-        deque(map(list.append, map(found.__getitem__, _split(data, starts)), count(k << 32 | first)), 0)
+    for k, first, data in parts:  # (each term ends with a newline: ``storage.lines``)
+        deque(map(list.append, map(found.__getitem__, data.split(b"\n")[:-1]), count(k << 32 | first)), 0)
     vocabulary = sorted(found)
     lists = list(map(found.__getitem__, vocabulary))
     del found
@@ -133,15 +131,10 @@ def merged(terms: Range) -> Merged:
             array(_chunks_typecode(chunks), held_chunks), places, letter_words(map(bytes.decode, vocabulary)))
 
 
-def _split(data: bytes, starts: array[int]) -> Iterator[bytes]:
-    """The terms in ``data``: [starts[i] - starts[0], starts[i + 1] - starts[0]) for each i."""
-    at = starts[0]
-    return map(data.__getitem__, map(slice, map(sub, starts[:-1], repeat(at)), map(sub, starts[1:], repeat(at))))
-
-
 class _ChunkTerms:
-    """Chunk k's terms (sorted, UTF-8: in the order of their text) in the file being written, read as needed:
-    its offsets whole, its terms range by range. A sequence of bytes, for ``bisect``."""
+    """Chunk k's terms (sorted, UTF-8: in the order of their text; each ended by a newline, ``storage.lines``) in
+    the file being written, read as needed: its offsets whole, its terms range by range. A sequence of bytes,
+    for ``bisect``."""
 
     def __init__(self, writer: Any, k: int):
         self._writer, self._name = writer, f"terms.{k}"
@@ -151,12 +144,11 @@ class _ChunkTerms:
         return len(self._offsets) - 1
 
     def __getitem__(self, i: int) -> bytes:
-        return self._writer.read_back(self._name, self._offsets[i], self._offsets[i + 1])
+        return self._writer.read_back(self._name, self._offsets[i], self._offsets[i + 1] - 1)
 
-    def span(self, first: int, end: int) -> tuple[bytes, array[int]]:
-        """Terms [first, end): their bytes, where each starts in the chunk's and where the last ends."""
-        offsets = self._offsets
-        return self._writer.read_back(self._name, offsets[first], offsets[end]), offsets[first:end + 1]
+    def span(self, first: int, end: int) -> bytes:
+        """Terms [first, end), each ended by its newline."""
+        return self._writer.read_back(self._name, self._offsets[first], self._offsets[end])
 
 
 def _bounds(held: list[_ChunkTerms]) -> list[bytes]:

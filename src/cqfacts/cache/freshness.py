@@ -21,7 +21,7 @@ from cqfacts import __version__
 
 FORMAT = 6  # 3: chunks of any size, each starting where meta's chunk_starts says; 4: the term directory,
 # and postings numbered as the base's facts; 5: the facts' lengths in the narrowest array that holds them; 6: 4 KiB
-# blocks (``storage.BLOCK``)
+# blocks (``storage.BLOCK``), and each chunk's terms one a line (``storage.lines``)
 _RACY_NS = 2 * 10**9
 # The modules whose code decides what a cache holds: when one changes, caches are rebuilt.
 _CODE = ("cache/records.py", "cache/storage.py", "cache/readers.py", "cache/build.py", "cache/chunks.py",

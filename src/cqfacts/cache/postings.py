@@ -18,7 +18,7 @@ from itertools import accumulate, chain, repeat
 from operator import floordiv
 from typing import Any
 
-from cqfacts.cache.storage import narrowest, strings
+from cqfacts.cache.storage import lines, narrowest
 from cqfacts.search import Builder, base_field_code
 
 
@@ -51,6 +51,6 @@ def chunk_postings(flat: Flat) -> dict[str, Any]:
     every = array("I", chain.from_iterable(lists))  # fact, code, count, fact, code, count...
     del lists
     by_term.clear()
-    return {"terms": strings(vocabulary), "postings.numbers": every[0::3],
+    return {"terms": lines(vocabulary), "postings.numbers": every[0::3],
             "postings.codes": narrowest(every[1::3]), "postings.counts": narrowest(every[2::3]),
             "postings.offsets": narrowest(offsets)}

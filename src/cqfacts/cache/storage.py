@@ -16,7 +16,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, count
 from typing import Any
 
 MAGIC = b"cqfacts\x00cache\x00\x00\x00"
@@ -35,6 +35,17 @@ class Damaged(Exception):
 def strings(items: Iterable[str]) -> tuple[bytes, array[int]]:
     """Strings as one UTF-8 blob and the offsets of each one's start (and of the end)."""
     return blobs(map(str.encode, items))  # UTF-8 (str.encode's own), each in C: a chunk's 30,000 terms in 6 ms less
+
+
+def lines(items: list[str]) -> tuple[bytes, array[int]]:
+    """Strings that hold no newline as one UTF-8 blob, each ended by a newline, and where each starts (and where
+    the last ends): a build's merge cuts a range of them all at once (``bytes.split``, not a slice each: 8
+    million terms at a million facts, 2 s less)."""
+    encoded = list(map(str.encode, items))
+    blob = b"\n".join(encoded) + b"\n" if encoded else b""
+    if blob.count(b"\n") != len(encoded):
+        raise ValueError("a string to be written one a line holds a newline")
+    return blob, narrowest(array("Q", map(int.__add__, accumulate(map(len, encoded), initial=0), count())))
 
 
 def blobs(items: Iterable[bytes]) -> tuple[bytes, array[int]]:
