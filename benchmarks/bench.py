@@ -110,7 +110,9 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/smaps_rollup") as f:
+            # smaps_rollup: the sums of smaps, made by the kernel (Linux 4.14 on); before, each mapping's, summed here
+            rollup = f"/proc/{current}/smaps_rollup"
+            with open(rollup if os.path.exists(rollup) else f"/proc/{current}/smaps") as f:
                 for line in f:
                     if line.startswith("Rss:"):
                         rss += int(line.split()[1])
