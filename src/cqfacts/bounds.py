@@ -129,16 +129,12 @@ class Matched:
             (word, cand, found), = lists
             return dict(zip(found.numbers, self._weighed(word.text, cand, found, norm), strict=True))
         total = dict.fromkeys(eligible, 0.0)
-        add, get, keep = float.__add__, total.__getitem__, total.__contains__
+        add, get = float.__add__, total.__getitem__
         for word, cand, found in lists:
             numbers, codes, counts = found.numbers, found.codes, found.counts
             if not every or word.text not in self.whole:  # only the postings of eligible facts
-                if len(total) * 8 < len(numbers):  # a few facts: each found by bisection
-                    at = [i for i in map(found.find, total) if i >= 0]
-                    numbers, codes, counts = ([values[i] for i in at] for values in (numbers, codes, counts))
-                else:
-                    mask = list(map(keep, numbers))
-                    numbers, codes, counts = (list(compress(values, mask)) for values in (numbers, codes, counts))
+                numbers, at = _places(found, total)
+                codes, counts = (list(map(values.__getitem__, at)) for values in (codes, counts))
             values = self._weighed(word.text, cand, Postings(numbers, codes, counts), norm)
             total.update(zip(numbers, map(add, map(get, numbers), values), strict=True))
         for n, text, quality, tf, *_ in self.offers:
@@ -195,10 +191,8 @@ class Matched:
             shared, focused = self.parts(word.text)
             best: dict[int, float] = {}
             for cand, found in lists:
-                numbers, at = _places(found, ordered, chosen)
-                values = self.tight_values(shared, focused, cand, list(map(found.codes.__getitem__, at)),
-                                            list(map(found.counts.__getitem__, at)),
-                                            map(length_of.__getitem__, numbers))
+                numbers, at = _places(found, chosen, ordered)
+                values = self.tight_values(shared, focused, cand, found, at, map(length_of.__getitem__, numbers))
                 if not best:
                     best = dict(zip(numbers, values, strict=True))
                     continue
@@ -210,12 +204,13 @@ class Matched:
             total.update(zip(best, map(float.__add__, map(get, best), best.values()), strict=True))
         return total
 
-    def tight_values(self, shared: float, focused: float, cand: Candidate, codes: Sequence[int],
-                      counts: Sequence[int], lengths: Iterable[int]) -> Iterator[float]:
-        """The most each of a term's postings (its field's code, its count, its fact's length) adds. There
-        are few different fields, counts and lengths, so each is worked out once, and a (count, length)
-        pair is one integer, not a tuple: a tuple per posting would be as many objects for the garbage
-        collector to walk, again and again while they are made."""
+    def tight_values(self, shared: float, focused: float, cand: Candidate, found: Postings, at: list[int],
+                     lengths: Iterable[int]) -> Iterator[float]:
+        """The most each of a term's postings at places ``at`` (its field's code, its count, its fact's length,
+        one of ``lengths`` each) adds. There are few different fields, counts and lengths, so each is worked out
+        once, and a (count, length) pair is one integer, not a tuple: a tuple per posting would be as many
+        objects for the garbage collector to walk, again and again while they are made."""
+        codes, counts = list(map(found.codes.__getitem__, at)), list(map(found.counts.__getitem__, at))
         fields = self.index.fields
         base_norm, per_term = self.base_norm, self.per_term
         quality = {code: shared * weight * cand.quality for code, weight in _weights(fields, set(codes)).items()}
@@ -243,7 +238,7 @@ class Matched:
             text = word.text
             for cand, found in lists:
                 codes, counts = found.codes, found.counts
-                for n, i in zip(*_places(found, ordered, chosen), strict=True):
+                for n, i in zip(*_places(found, chosen, ordered), strict=True):
                     label, weight, is_alias = fields[codes[i]]
                     quality = weight * cand.quality
                     known = best.setdefault(n, {}).get(text)
@@ -289,11 +284,11 @@ def _length_figures(index: Any) -> tuple[int, int]:
     return sum(index.lengths), min(index.lengths, default=0)
 
 
-def _places(found: Postings, ordered: list[int], chosen: Collection[int]) -> tuple[list[int], list[int]]:
-    """The facts ``chosen`` (``ordered`` is them, sorted) that have the term, and their places in ``found``:
-    by bisection for a few facts, else by one pass over the postings."""
-    if len(ordered) * 8 < len(found):
-        return found.places(ordered)
+def _places(found: Postings, chosen: Collection[int], ordered: list[int] | None = None) -> tuple[list[int], list[int]]:
+    """The facts ``chosen`` that have the term, and their places in ``found``: by bisection for a few facts
+    (``ordered``: them sorted, when at hand), else by one pass over the postings."""
+    if len(chosen) * 8 < len(found):
+        return found.places(sorted(chosen) if ordered is None else ordered)
     mask = list(map(chosen.__contains__, found.numbers))
     return list(compress(found.numbers, mask)), list(compress(range(len(mask)), mask))
 

@@ -100,9 +100,8 @@ def _tightened(matched: Matched, word_text: str, lists: list[tuple[Candidate, Po
     valued = []
     for (cand, found), at in zip(lists, kept, strict=True):
         numbers = list(map(found.numbers.__getitem__, at))
-        valued.append((numbers, list(matched.tight_values(
-            shared, focused, cand, list(map(found.codes.__getitem__, at)), list(map(found.counts.__getitem__, at)),
-            take(matched.index.lengths, numbers)))))
+        valued.append((numbers, list(matched.tight_values(shared, focused, cand, found, at,
+                                                          take(matched.index.lengths, numbers)))))
     return valued
 
 
