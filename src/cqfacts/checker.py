@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import repeat
-from typing import Any
+from itertools import chain, compress, islice, repeat
+from operator import is_, itemgetter
+from typing import Any, NamedTuple
 
 from cqfacts.errors import Problem
 from cqfacts.lazy import maker
@@ -73,9 +75,60 @@ class _Checker:
             ok = False
         return values if ok else None
 
-    def value(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
-        """A value checked against its rule and converted; ``_INVALID`` (its problem added) when it is wrong."""
-        return _KINDS[rule.kind](self, rule, value, item, path, line, key)
+    def tables(self, spec_name: str, data: list[Any]) -> list[dict[str, Any]] | None:
+        """The converted values of many tables of one spec (a section's, or all their figures), checked at once, each
+        key in one step over them all, in C where it can be; None when any may have a problem: ``table`` then checks
+        each, for its problems. The kinds' methods run on a checker of its own, whose problems are never reported."""
+        checks = _CHECKS[spec_name]
+        if not (all(map(isinstance, data, repeat(dict))) and set().union(*data) <= checks.keys()):
+            return None
+        values, scratch = list(map(dict, data)), _Checker(self.file, self.lines)
+        for key, (rule, kind) in checks.items():
+            if rule.kind in _CLEAN:  # kept as they are; a table without the key has a clean one, or None if required
+                stand_in = None if rule.required else (rule.choices or ("x",))[0]
+                if not _CLEAN[rule.kind](rule, list(map(dict.get, data, repeat(key), repeat(stand_in)))):
+                    return None
+                continue
+            having = list(compress(values, map(dict.__contains__, values, repeat(key))))
+            given = list(map(itemgetter(key), having))
+            converted = scratch.column(rule, kind, key, given) if having else given
+            if converted is None or (rule.required and len(having) < len(values)):
+                return None
+            if converted is not given:
+                for table, value in zip(having, converted, strict=True):
+                    table[key] = value
+        return values
+
+    def column(self, rule: Field, kind: Callable[..., Any], key: str, given: list[Any]) -> list[Any] | None:
+        """The values of one key of many tables (of a kind not told at once), converted (``given`` itself when each is
+        kept as it is); None when any may be wrong."""
+        if rule.kind == "table":
+            return self.tables(rule.table, given)
+        if rule.kind == "table_list":
+            if _INVALID in self.check_each(_Checker.entries, rule, key, given):
+                return None
+            entries = self.tables(rule.table, [*chain.from_iterable(given)])
+            each = iter(entries or ())  # each table's own, in turn
+            return None if entries is None else [tuple(islice(each, n)) for n in map(len, given)]
+        if rule.kind in _ELEMENT:  # lists of strings that ``string`` keeps as they are (``text_list``)
+            element = _ELEMENT[rule.kind]
+            if not all(map(isinstance, given, repeat(list))):
+                return None
+            return list(map(tuple, given)) if _CLEAN[element.kind](element, [*chain.from_iterable(given)]) else None
+        # Else each by its kind's method: once for each value when all are of one type (whether a value is right does
+        # not change within its type's equality: 0.0 is -0.0, 8:00+08:00 is 0:00Z), kept when each is kept as it is.
+        types = {*map(type, given)}
+        distinct = [*dict.fromkeys(given)] if len(types) == 1 and types.isdisjoint((list, dict)) else given
+        converted = self.check_each(kind, rule, key, distinct)
+        if _INVALID in converted:
+            return None
+        if all(map(is_, converted, distinct)):
+            return given
+        return converted if distinct is given else self.check_each(kind, rule, key, given)
+
+    def check_each(self, kind: Callable[..., Any], rule: Field, key: str, values: list[Any]) -> list[Any]:
+        """Each value checked by a kind's method (for ``column``: of no item, on no line)."""
+        return list(map(kind, repeat(self), repeat(rule), values, repeat(""), repeat(()), repeat(0), repeat(key)))
 
     def bad(self, line: int, item: str, key: str, message: str) -> Any:
         self.add(line, item, f"{key}: {message}")
@@ -139,7 +192,7 @@ class _Checker:
     def number(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return self.bad(line, item, key, f"must be a number, not {type_name(value)}")
-        if value != value or value in (float("inf"), float("-inf")):
+        if value != value or value in _INFINITE:
             return self.bad(line, item, key, "must be a finite number")
         return value
 
@@ -151,25 +204,31 @@ class _Checker:
             return self.bad(line, item, key, f"must be a list of strings, not {type_name(value)}")
         # Strings that ``string`` keeps as they are (an id is never blank) are kept so; else each is checked, for
         # its message.
-        if _all_ids(value) if rule.kind == "id_list" else _all_text(value):
+        element = _ELEMENT[rule.kind]
+        if _CLEAN[element.kind](element, value):
             return tuple(value)
-        element = _ID if rule.kind == "id_list" else _TEXT
         check = self.string
         items = [check(element, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
-        return _INVALID if any(v is _INVALID for v in items) else tuple(items)
+        return _INVALID if _INVALID in items else tuple(items)
 
     def subtable(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
         out = self.table(rule.table, value, item, path, line, key)
         return _INVALID if out is None else out
 
     def table_list(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        if self.entries(rule, value, item, path, line, key) is _INVALID:
+            return _INVALID
+        items = [self.table(rule.table, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
+        return _INVALID if None in items else tuple(items)
+
+    def entries(self, rule: Field, value: Any, item: str, path: tuple[str, ...], line: int, key: str) -> Any:
+        """A list of tables as a list, its entries not checked yet; ``_INVALID`` when it is not one or too short."""
         if not isinstance(value, list):
             return self.bad(line, item, key, f"must be a list of tables, not {type_name(value)}")
         if len(value) < rule.min_items:
             return self.bad(line, item, key,
                             f"must have at least {rule.min_items} entr{'y' if rule.min_items == 1 else 'ies'}")
-        items = [self.table(rule.table, v, item, path, line, f"{key}[{i}]") for i, v in enumerate(value)]
-        return _INVALID if any(v is None for v in items) else tuple(items)
+        return value
 
     @staticmethod
     def date(value: Any, allow_datetime: bool, bad: Callable[[str], Any]) -> Any:
@@ -189,7 +248,8 @@ class _Checker:
 
 
 _INVALID = object()
-_TEXT, _ID = Field("text"), Field("id")
+_INFINITE = (float("inf"), float("-inf"))
+_ELEMENT = {"text_list": Field("text"), "id_list": Field("id")}  # the kind of a list's strings
 # How each kind of field is checked (spec.Field.kind).
 _KINDS: dict[str, Callable[..., Any]] = {
     **dict.fromkeys(("text", "id", "language", "partial_date", "url", "enum", "doi"), _Checker.string),
@@ -218,7 +278,7 @@ def _author(values: dict[str, Any], checker: _Checker, item: str, line: int, key
 
 def _names(values: dict[str, Any], key: str, checker: _Checker, item: str, line: int) -> tuple[Author, ...] | None:
     names = [_author(a, checker, item, line, key) for a in values.pop(key, ())]
-    return None if any(a is None for a in names) else tuple(names)  # type: ignore[misc]
+    return None if None in names else tuple(names)  # type: ignore[misc]
 
 
 def _source_type_ok(values: dict[str, Any], origin: Origin, checker: _Checker, item: str) -> bool:
@@ -281,9 +341,9 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
 _FACT, _FIGURE, _QUANTITY, _SPEAKER = map(maker, (Fact, Figure, Quantity, Speaker))
 
 
-@dataclass(frozen=True)
-class References:
-    """What a fact table names (read from the raw table, so a fact with other problems is checked too)."""
+class References(NamedTuple):
+    """What a fact table names (for a fact with other problems its valid ids, read from the raw table, so that they
+    are checked too)."""
 
     fact_id: str
     origin: Origin
@@ -321,25 +381,35 @@ def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex 
         if not isinstance(table, dict):
             checker.add(top_keys.get(section, 0), "", f"{section} must be tables like [{section}.ID]")
             continue
-        for item_id, body in table.items():
+        # Each item's values, when they are all clean (most often); else each is checked alone, for its problems.
+        checked = checker.tables(spec_name, list(table.values())) or [None] * len(table)
+        valid_ids = _all_ids(list(table))
+        for (item_id, body), values in zip(table.items(), checked, strict=True):
             path = (section, item_id)
             origin = checker.lines.origin(file, path)
-            if not ID_RE.fullmatch(item_id):
+            if not (valid_ids or ID_RE.fullmatch(item_id)):
                 quoted = shown(item_id)
                 checker.add(origin.line, quoted if section == "facts" else f"{section}.{quoted}",
                             "is not a valid id: use lower-case letters, digits and hyphens")
                 continue
             item = item_id if section == "facts" else f"{section}.{item_id}"
+            if values is None:
+                values = checker.table(spec_name, body, item, path, origin.line)
             if section == "facts" and isinstance(body, dict):
-                source, entities = body.get("source"), body.get("entities")
-                refs.append(References(
-                    item_id, origin, source if _is_id(source) else None,
-                    (tuple(entities) if _all_ids(entities) else tuple(e for e in entities if _is_id(e)))
-                    if isinstance(entities, list) else ()))
-            values = checker.table(spec_name, body, item, path, origin.line)
+                refs.append(_references(item_id, origin, body, values))
             # None marks an item that is there but broken: references to it are not reported again.
             items[section][item_id] = None if values is None else _build(section, item_id, values, origin, checker)
     return items, refs, checker.problems
+
+
+def _references(fact_id: str, origin: Origin, body: dict[str, Any], values: dict[str, Any] | None) -> References:
+    """What a fact names: as checked, or for a fact with problems its valid ids, read from the raw table."""
+    if values is not None:
+        return References(fact_id, origin, values["source"], values.get("entities", ()))
+    source, entities = body.get("source"), body.get("entities")
+    return References(fact_id, origin, source if _is_id(source) else None,
+                      (tuple(entities) if _all_ids(entities) else tuple(e for e in entities if _is_id(e)))
+                      if isinstance(entities, list) else ())
 
 
 def _is_id(value: Any) -> bool:
@@ -347,13 +417,28 @@ def _is_id(value: Any) -> bool:
 
 
 def _all_ids(values: list[Any]) -> bool:
-    """Whether every value is a valid id (``_is_id``), each step in C."""
-    return all(map(isinstance, values, repeat(str))) and all(map(ID_RE.fullmatch, values))
+    """Whether every value is a valid id (``_is_id``), each step in C: all are strings, and joined by newlines, one
+    for each join (an id holds none), one match of ``_IDS_RE``."""
+    if not all(map(isinstance, values, repeat(str))):
+        return False
+    joined = "\n".join(values)
+    return not values or (joined.count("\n") == len(values) - 1 and _IDS_RE.fullmatch(joined) is not None)
+
+
+# Ids joined by newlines: ID_RE without its anchors never matches a newline, so each line must be one whole id.
+_ID = ID_RE.pattern.removeprefix("^").removesuffix("$")
+_IDS_RE = re.compile(f"(?:{_ID})(?:\n(?:{_ID}))*")
 
 
 def _all_text(values: list[Any]) -> bool:
     """Whether every value is a string that is not blank, each step in C."""
     return all(map(isinstance, values, repeat(str))) and all(map(str.strip, values))
+
+
+# Whether each of many values of a kind that ``string`` keeps as it is, is clean, each step in C.
+_CLEAN: dict[str, Callable[[Field, list[Any]], bool]] = {
+    "text": lambda rule, values: _all_text(values), "id": lambda rule, values: _all_ids(values),
+    "enum": lambda rule, values: all(map(rule.choices.__contains__, values))}
 
 
 def _first_table_line(lines: LineIndex, key: str) -> int:

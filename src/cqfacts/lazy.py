@@ -136,26 +136,29 @@ def record(cls: type | None = None, /, **params: Any) -> Any:
 
 def maker(cls: type) -> Callable[[dict[str, Any]], Any]:
     """``lambda fields: cls(**fields)`` for a ``record`` class, made as pickle makes an instance: its attributes set
-    (the defaults for the fields not given), no ``__init__`` run, twice as fast (a build makes millions).
-    Anything unusual (a field missing or unknown; a class with a default made by a factory) goes to ``cls``."""
+    (the defaults for the fields not given), no ``__init__`` run, in a third of the time (a build makes millions).
+    Anything unusual (a field missing or unknown; one with a default made by a factory, not given) goes to ``cls``."""
     spec: _Spec = cls.__dict__["__cqfacts_record__"]
     names = spec.fields(cls)
-    if names is None or any(isinstance(default, Field) for default in spec.defaults.values()):
+    if names is None:
         return lambda fields: cls(**fields)
-    # Every field, in order (as ``__init__`` sets them): its default, or None until given.
-    template = {name: spec.defaults.get(name) for name in names}
-    known, required = template.keys(), {name for name in names if name not in spec.defaults}
-    new = object.__new__
+    made_by_factory = {name for name, default in spec.defaults.items() if isinstance(default, Field)}
+    required = {name for name in names if name not in spec.defaults or name in made_by_factory}
+    # An instance holding every field (its default, or None until given), in order, as ``__init__`` sets them, pair
+    # by pair: its attributes' dict shares its keys with the class's other instances, and so does a copy of it, which
+    # each instance made starts from (a dict of its own would take 260 bytes more for a fact).
+    new, set_attribute = object.__new__, object.__setattr__
+    model = new(cls)
+    model.__dict__.update((name, None if name in required else spec.defaults[name]) for name in names)
+    defaults, size = model.__dict__, len(names)
 
     def make(fields: dict[str, Any]) -> Any:
-        if not required <= fields.keys() <= known:
-            return cls(**fields)
         item = new(cls)
+        set_attribute(item, "__dict__", defaults.copy())
         attributes = item.__dict__
-        # Pair by pair, not copied whole: the dict stays one that shares its keys with the class's other instances,
-        # as ``__init__`` leaves it (a copied one takes twice the memory: 260 bytes more for a fact).
-        attributes.update(template.items())
         attributes.update(fields)
+        if len(attributes) != size or not fields.keys() >= required:  # a field unknown or missing
+            return cls(**fields)
         return item
 
     return make

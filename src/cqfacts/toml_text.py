@@ -68,6 +68,7 @@ class LineIndex:
         self.most_dots = 0
         self._depth = self._max_depth = 0
         self._multiline: str | None = None
+        self._unplaced: Origin | None = None
         current: tuple[str, ...] = ()
         for number, line in enumerate(text.split("\n"), start=1):
             pos, dots = 0, 0
@@ -120,6 +121,12 @@ class LineIndex:
                 self._depth = max(0, self._depth - 1)
 
     def origin(self, file: str, path: tuple[str, ...]) -> Origin:
+        if not (self.tables or self.keys):
+            # An index that places nothing (the cache's, for a file it expects to be clean) gives every item of a file
+            # the same origin: made once.
+            if self._unplaced is None or self._unplaced.file != file:
+                self._unplaced = Origin(file=file, line=0, key_lines={})
+            return self._unplaced
         line = self.tables.get(path, 0)
         key_lines = dict(self.keys.get(path, {}))
         if not line and len(path) > 1:  # a table written inline or with dotted keys

@@ -16,6 +16,7 @@ import os
 import re
 from array import array
 from itertools import chain, pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -224,9 +225,12 @@ def _checked(file: str, piece: bytes, version: Any, known: Tables) -> list[Any] 
     if version is not None:
         data["schema_version"] = version
     items, refs, problems = check_document(file, text, data, lines=LineIndex(""))
-    entities, sources = known.entities, known.sources
-    if problems or any((r.source is not None and r.source not in sources)
-                       or not entities.keys() >= set(r.entities) for r in refs):
+    if problems:
+        return None
+    # The ids the facts name (None: no valid source), all at once.
+    sources = set(map(attrgetter("source"), refs))
+    sources.discard(None)
+    if not (known.sources >= sources and known.entities.keys() >= set().union(*map(attrgetter("entities"), refs))):
         return None
     return list(items["facts"].values())
 
