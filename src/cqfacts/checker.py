@@ -8,25 +8,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, compress, islice, repeat
 from operator import is_, itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
+from cqfacts import source_rules
 from cqfacts.errors import Problem
 from cqfacts.lazy import maker
-from cqfacts.model import Author, Entity, Fact, FactBase, Figure, Origin, Quantity, Source, Speaker, Term
+from cqfacts.model import Entity, Fact, Figure, Origin, Quantity, Source, Speaker, Term
 from cqfacts.problem_words import did_you_mean, partial_date_problem, shown, type_name
+from cqfacts.references import References
 from cqfacts.spec import (
-    DEFAULT_SOURCE_TYPE,
     DOI_RE,
     ID_RE,
     ISSUED_RE,
     LANGUAGE_RE,
     SCHEMA_VERSION,
     SECTION_OF,
-    SITE_TYPES,
-    SOURCE_TYPE_RULES,
     SPECS,
     TOP_LEVEL,
-    TYPE_SPECIFIC,
     URL_RE,
     Field,
 )
@@ -261,62 +259,12 @@ _CHECKS = {name: {key: (rule, _KINDS[rule.kind]) for key, rule in spec.items()} 
 _REQUIRED = {name: {key: None for key, rule in spec.items() if rule.required}.keys() for name, spec in SPECS.items()}
 
 
-def _author(values: dict[str, Any], checker: _Checker, item: str, line: int, key: str) -> Author | None:
-    if "organization" in values and ("family" in values or "given" in values or "family_first" in values):
-        noun = "an author" if key == "authors" else "an editor"
-        checker.add(line, item, f"{key}: {noun} is an organization or a person (family, given), not both")
-        return None
-    if "organization" not in values and "family" not in values:
-        checker.add(line, item, f"{key}: give organization = \"...\" or family = \"...\" (and given)")
-        return None
-    if values.get("family_first") and "given" not in values:
-        checker.add(line, item, f"{key}: family_first = true needs both family and given (\"Li Wei\" is "
-                                "family = \"Li\", given = \"Wei\")")
-        return None
-    return Author(**values)
-
-
-def _names(values: dict[str, Any], key: str, checker: _Checker, item: str, line: int) -> tuple[Author, ...] | None:
-    names = [_author(a, checker, item, line, key) for a in values.pop(key, ())]
-    return None if None in names else tuple(names)  # type: ignore[misc]
-
-
-def _source_type_ok(values: dict[str, Any], origin: Origin, checker: _Checker, item: str) -> bool:
-    """The keys this type of source needs and uses (spec.SOURCE_TYPE_RULES); False when any is wrong."""
-    kind = values.get("type", DEFAULT_SOURCE_TYPE)
-    rule = SOURCE_TYPE_RULES[kind]
-    ok = True
-    if "site" in values and "container_title" in values:
-        checker.add(origin.line_of("site"), item, "give container_title or its older name site, not both")
-        return False
-    for key in TYPE_SPECIFIC:
-        if key not in values or key in rule.uses:
-            continue
-        if key == "site" and "container_title" in rule.uses:
-            message = (f"site is the name of a web page's site; for a {kind} write container_title = \"...\""
-                       f" (the {rule.container})")
-        else:
-            users = ", ".join(t for t, r in SOURCE_TYPE_RULES.items() if key in r.uses)
-            message = f"{key} does not apply to a {kind} source; it is for {users} (set type = \"...\")"
-        checker.add(origin.line_of(key), item, message)
-        ok = False
-    if rule.container and "container_title" not in values and "site" not in values:
-        name = "site = \"...\" or container_title" if kind in SITE_TYPES else "container_title"
-        checker.add(origin.line, item, f"missing required key {name} (the {rule.container} a {kind} appears in)")
-        ok = False
-    for key in rule.required:
-        if key not in values:
-            checker.add(origin.line, item, f"missing required key {key} (a {kind} source needs it)")
-            ok = False
-    return ok
-
-
 def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, checker: _Checker) -> Any:
     item = item_id if section == "facts" else f"{section}.{item_id}"
     if section == "sources":
-        fits_type = _source_type_ok(values, origin, checker, item)
-        authors = _names(values, "authors", checker, item, origin.line_of("authors"))
-        editors = _names(values, "editors", checker, item, origin.line_of("editors"))
+        fits_type = source_rules.fits_type(values, origin, checker.add, item)
+        authors = source_rules.names(values, "authors", checker.add, item, origin.line_of("authors"))
+        editors = source_rules.names(values, "editors", checker.add, item, origin.line_of("editors"))
         if authors is None or editors is None or not fits_type:
             return None
         if "site" in values:
@@ -339,16 +287,6 @@ def _build(section: str, item_id: str, values: dict[str, Any], origin: Origin, c
 
 # A build makes millions of these: made without running ``__init__`` (``lazy.maker``).
 _FACT, _FIGURE, _QUANTITY, _SPEAKER = map(maker, (Fact, Figure, Quantity, Speaker))
-
-
-class References(NamedTuple):
-    """What a fact table names (for a fact with other problems its valid ids, read from the raw table, so that they
-    are checked too)."""
-
-    fact_id: str
-    origin: Origin
-    source: str | None
-    entities: tuple[str, ...]
 
 
 def check_document(file: str, text: str, data: dict[str, Any], lines: LineIndex | None = None
@@ -443,25 +381,3 @@ _CLEAN: dict[str, Callable[[Field, list[Any]], bool]] = {
 
 def _first_table_line(lines: LineIndex, key: str) -> int:
     return min((line for path, line in lines.tables.items() if path[:1] == (key,)), default=0)
-
-
-
-def cross_check(base: FactBase, refs: list[References], broken: dict[str, set[str]] | None = None) -> list[Problem]:
-    """References between items: each fact's source and entities must exist (``broken``: defined, with
-    problems of their own already reported, so not reported again on each fact)."""
-    problems: list[Problem] = []
-    broken_sources, broken_entities = (broken or {}).get("sources", set()), (broken or {}).get("entities", set())
-    for ref in refs:
-        origin = ref.origin
-        if ref.source is not None and ref.source not in base.sources and ref.source not in broken_sources:
-            hint = did_you_mean(ref.source, base.sources)
-            problems.append(Problem(origin.file, origin.line_of("source"), ref.fact_id,
-                                    f"source {shown(ref.source)} is not defined{hint};"
-                                    " add a [sources.ID] table or fix the id"))
-        for entity in ref.entities:
-            if entity not in base.entities and entity not in broken_entities:
-                problems.append(Problem(origin.file, origin.line_of("entities"), ref.fact_id,
-                                        f"entity {shown(entity)} is not defined{did_you_mean(entity, base.entities)};"
-                                        " add an [entities.ID] table or fix the id"))
-    return problems
-

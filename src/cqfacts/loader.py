@@ -15,7 +15,7 @@ from cqfacts.errors import CqfactsError, FactBaseError, Problem
 from cqfacts.model import FactBase
 
 if TYPE_CHECKING:  # parsing and checking are imported where a file is read: a cached run reads none
-    from cqfacts.checker import References
+    from cqfacts.references import References
 
 ENV_FACTS = "CQFACTS_FACTS"
 
@@ -212,7 +212,7 @@ def _merge(files: list[Path], named: bool,
                 merged[section][item_id] = obj
     base = FactBase(sources=merged["sources"], entities=merged["entities"], facts=merged["facts"],
                     files=tuple(str(f) for f in files), terms=merged["terms"])
-    from cqfacts.checker import cross_check
+    from cqfacts.references import cross_check
     from cqfacts.term_rules import check_terms
 
     problems += cross_check(base, refs, broken) + check_terms(base, broken["terms"])

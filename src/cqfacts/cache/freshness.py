@@ -25,10 +25,9 @@ FORMAT = 6  # 3: chunks of any size, each starting where meta's chunk_starts say
 _RACY_NS = 2 * 10**9
 # The modules whose code decides what a cache holds: when one changes, caches are rebuilt.
 _CODE = ("cache/records.py", "cache/storage.py", "cache/readers.py", "cache/build.py", "cache/chunks.py",
-         "cache/postings.py", "cache/directory.py", "cache/disk_postings.py",
-         "cache/disk.py", "model.py", "checker.py", "problem_words.py", "toml_text.py", "term_rules.py", "search.py",
-         "matching.py",
-         "query.py", "normalize.py", "numbers.py", "number_words.py", "lazy.py", "spec.py")
+         "cache/postings.py", "cache/directory.py", "cache/disk_postings.py", "cache/disk.py", "model.py", "checker.py",
+         "source_rules.py", "references.py", "problem_words.py", "toml_text.py", "term_rules.py", "search.py",
+         "matching.py", "query.py", "normalize.py", "numbers.py", "number_words.py", "lazy.py", "spec.py")
 
 Stamp = list[Any]  # [path, size, mtime_ns, ctime_ns, digest]
 
