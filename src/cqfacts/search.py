@@ -140,7 +140,7 @@ class Builder:
         self.codes: dict[tuple[str, float, bool], int] = {field: code for code, field in enumerate(OWN_FIELDS)}
         self.lengths: list[int] = []
         self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
-        # Each entity's terms (``entity_terms``); a cache's build shares them between its chunks.
+        # Each entity's terms (``entity_terms``); a cache's build shares ``by_entity`` between its chunks.
         self.entity_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
 
     def code(self, key: tuple[str, float, bool]) -> int:
@@ -262,6 +262,11 @@ def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tupl
     if aliases is not None:
         texts.append((FIELD_WEIGHTS[ALIAS], builder.entity_code(entity_id, True), aliases))
     return texts
+
+
+def entities_texts(base: FactBase, builder: Builder) -> dict[str, list[tuple[float, int, list[str]]]]:
+    """What naming each of the base's entities adds to a fact, all at once (a builder's ``by_entity``, whole)."""
+    return {entity_id: _entity_texts(base, entity_id, builder) for entity_id in base.entities}
 
 
 def entity_terms(entity_id: str, entity: Entity | None) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
