@@ -139,9 +139,8 @@ class Builder:
         self.fields: list[tuple[str, float, bool]] = list(OWN_FIELDS)
         self.codes: dict[tuple[str, float, bool], int] = {field: code for code, field in enumerate(OWN_FIELDS)}
         self.lengths: list[int] = []
-        self.by_entity: dict[str, list[tuple[float, int, list[str]]]] = {}  # what an entity adds to a fact
-        # Each entity's terms (``entity_terms``); a cache's build shares ``by_entity`` between its chunks.
-        self.entity_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
+        # What naming an entity adds to a fact, worked out as first met (a cache's build shares it between its chunks).
+        self.by_entity: dict[str, list[tuple[float, int, tuple[str, ...]]]] = {}
 
     def code(self, key: tuple[str, float, bool]) -> int:
         """The field code of (label, weight, is alias), numbered in the order first met."""
@@ -252,19 +251,16 @@ _FIGURE, _FIGURE_WORDS, _SPEAKER, _ROLE, _TAG, _ID, _WHEN, _STATEMENT, _QUOTE, _
     (weight, code) for code, (_, weight, _) in enumerate(OWN_FIELDS))
 
 
-def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tuple[float, int, list[str]]]:
+def _entity_texts(base: FactBase, entity_id: str, builder: Builder) -> list[tuple[float, int, tuple[str, ...]]]:
     """What naming an entity adds to a fact: its id's words and its name, its aliases (labelled by the entity)."""
-    found = builder.entity_terms.get(entity_id)
-    if found is None:
-        found = builder.entity_terms[entity_id] = entity_terms(entity_id, base.entities.get(entity_id))
-    names, aliases = found
+    names, aliases = entity_terms(entity_id, base.entities.get(entity_id))
     texts = [(FIELD_WEIGHTS[ENTITY], builder.entity_code(entity_id, False), names)]
     if aliases is not None:
         texts.append((FIELD_WEIGHTS[ALIAS], builder.entity_code(entity_id, True), aliases))
     return texts
 
 
-def entities_texts(base: FactBase, builder: Builder) -> dict[str, list[tuple[float, int, list[str]]]]:
+def entities_texts(base: FactBase, builder: Builder) -> dict[str, list[tuple[float, int, tuple[str, ...]]]]:
     """What naming each of the base's entities adds to a fact, all at once (a builder's ``by_entity``, whole)."""
     return {entity_id: _entity_texts(base, entity_id, builder) for entity_id in base.entities}
 
