@@ -355,7 +355,7 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
     else:
         # Each 1M build against 100k builds just before and just after it: the machine's speed drifts over the
         # minutes between this and the 100k figures above (``targets``), and within them (the same 1M build took
-        # 90 to 160 s in one morning), so BUILD_1M_ROUNDS of them, the ratios' median the figure.
+        # 90 to 168 s in one morning), so BUILD_1M_ROUNDS of them, the ratios' median the figure.
         hundred = work / "base-100000"
         near = {**env, "CQFACTS_CACHE_DIR": str(work / "cache-100000-near")}
         nears, builds = [], []
