@@ -84,11 +84,10 @@ def run_in_pty(argv: list[str], env: dict[str, str], sampled: bool) -> tuple[flo
     peak = (0.0, 0.0)
     due = start
     while True:
-        now = time.perf_counter()
-        if sampled and now >= due:  # on a clock, not on each read: the build's progress bar writes 10 times a second
+        if sampled and time.perf_counter() >= due:  # on a clock, not at each read: the progress bar writes often
             peak = tuple(map(max, peak, tree_memory_mb(proc.pid)))  # type: ignore[assignment]
-            due = now + SAMPLE_S
-        ready, _, _ = select.select([leader], [], [], max(0.0, due - time.perf_counter()) if sampled else SAMPLE_S)
+            due = time.perf_counter() + SAMPLE_S
+        ready, _, _ = select.select([leader], [], [], SAMPLE_S)
         if ready:
             try:
                 data = os.read(leader, 65536)
@@ -359,20 +358,21 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
         hundred = work / "base-100000"
         near = {**env, "CQFACTS_CACHE_DIR": str(work / "cache-100000-near")}
         nears, builds = [], []
-        for _ in range(BUILD_1M_ROUNDS):
+        for _ in range(BUILD_1M_ROUNDS if hundred.exists() else 1):  # (no 100k base: nothing to bracket with)
             nears.append(build_cache(report, 100_000, hundred, near, True)["build"] if hundred.exists() else None)
             built = build_cache(report, size, base, env, rebuild or bool(builds))  # (this run's own: rebuilt)
-            figures.update(built)
-            if built.get("reused"):
+            if built.pop("reused", False):
+                figures.update(built)
                 break
             builds.append(built["build"])
-        if not figures.pop("reused", False):
+        else:
             if nears[0] is not None:
                 nears.append(build_cache(report, 100_000, hundred, near, True)["build"])
-                pairs = zip(builds, nears, nears[1:], strict=False)
-                figures["ratios_1m_100k"] = [b / ((x + y) / 2) for b, x, y in pairs]  # type: ignore[assignment]
+                ratios = [b / ((x + y) / 2) for b, x, y in zip(builds, nears, nears[1:], strict=False)]
+                figures["build_1m_100k"] = statistics.median(ratios)
                 print(f"  the 1M builds: {', '.join(f'{b:.1f}' for b in builds)} s; the 100k builds before, between "
-                      f"and after them: {', '.join(f'{x:.1f}' for x in nears)} s")
+                      f"and after them: {', '.join(f'{x:.1f}' for x in nears)} s; each 1M build / the 100k builds "
+                      f"just before and after it: {', '.join(f'{r:.2f}x' for r in ratios)}")
             figures["build"] = statistics.median(builds)
             figures["build_mb"] = build_memory(base, env, figures["build"])
         shutil.rmtree(near["CQFACTS_CACHE_DIR"], ignore_errors=True)
@@ -414,14 +414,12 @@ def targets(report: Report, figures: dict[int, dict[str, float]]) -> None:
     if million is None:
         return
     print("1,000,000 facts against 100,000:")
-    ratios = million.get("ratios_1m_100k")
-    if ratios:
+    ratio = million.get("build_1m_100k")
+    if ratio is not None:
         if hundred is not None:
             print(f"       cold build 1M / the 100k median above: {million['build'] / hundred['build']:.2f}x")
-        print(f"       each 1M build / the 100k builds just before and after it: "
-              f"{', '.join(f'{r:.2f}x' for r in ratios)}")
-        report.line(f"cold build 1M / 100k builds just before and after (median of {len(ratios)})",
-                    statistics.median(ratios), BUILD_1M_VS_100K, "x")
+        report.line(f"cold build 1M / 100k builds just before and after (median of {BUILD_1M_ROUNDS})", ratio,
+                    BUILD_1M_VS_100K, "x")
     elif hundred is not None:
         report.line("cold build 1M / cold build 100k", million["build"] / hundred["build"], BUILD_1M_VS_100K, "x")
     report.line("peak memory of the 1M build (PSS, with its workers)", million["build_mb"], BUILD_1M_MEMORY_MB, "MB")
