@@ -210,7 +210,10 @@ BUILD_1M_VS_100K = 10.0
 BUILD_1M_MEMORY_MB = 600
 QUERY_1M_MEMORY_MB = 150
 BUILD_ROUNDS = 3  # cold builds, each after a parse by tomllib, below REUSE_AT
-BUILD_1M_ROUNDS = 3  # million-fact builds, each between two 100k builds (``scale``)
+BUILD_1M_ROUNDS = 3  # million-fact builds, each between two gaps of 100k builds (``scale``)
+# 100k builds in each gap, their median the gap's figure: one 12-second build samples the machine's drift at
+# one moment (consecutive ones took 9.8 to 14.0 s), where a 2-minute million-fact build averages it.
+BUILD_100K_NEAR = 3
 REUSE_AT = 1_000_000  # from this size on, a fresh cache in --work is used as it is (``build_cache``)
 _TOMLLIB = "import sys, tomllib\nfor name in sys.argv[1:]:\n    with open(name, 'rb') as f:\n        tomllib.load(f)\n"
 _SAME = """
@@ -352,27 +355,34 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
               f"{figures['build']:.1f} s (medians of {BUILD_ROUNDS}, alternately: "
               f"{', '.join(f'{p:.1f}' for p in parsed)} and {', '.join(f'{b:.1f}' for b in builds)} s)")
     else:
-        # Each 1M build against 100k builds just before and just after it: the machine's speed drifts over the
-        # minutes between this and the 100k figures above (``targets``), and within them (the same 1M build took
-        # 90 to 168 s in one morning), so BUILD_1M_ROUNDS of them, the ratios' median the figure.
+        # Each 1M build against the 100k builds just before and just after it (BUILD_100K_NEAR each side, their
+        # medians): the machine's speed drifts over the minutes between this and the 100k figures above
+        # (``targets``), and within them (the same 1M build took 90 to 168 s in one morning), so
+        # BUILD_1M_ROUNDS of them, the ratios' median the figure.
         hundred = work / "base-100000"
         near = {**env, "CQFACTS_CACHE_DIR": str(work / "cache-100000-near")}
-        nears, builds = [], []
+
+        def gap() -> list[float]:  # the 100k builds between two 1M builds (or before the first, after the last)
+            return [build_cache(report, 100_000, hundred, near, True)["build"] for _ in range(BUILD_100K_NEAR)]
+
+        gaps, builds = [], []
         for _ in range(BUILD_1M_ROUNDS if hundred.exists() else 1):  # (no 100k base: nothing to bracket with)
-            nears.append(build_cache(report, 100_000, hundred, near, True)["build"] if hundred.exists() else None)
+            gaps.append(gap() if hundred.exists() else None)
             built = build_cache(report, size, base, env, rebuild or bool(builds))  # (this run's own: rebuilt)
             if built.pop("reused", False):
                 figures.update(built)
                 break
             builds.append(built["build"])
         else:
-            if nears[0] is not None:
-                nears.append(build_cache(report, 100_000, hundred, near, True)["build"])
+            if gaps[0] is not None:
+                gaps.append(gap())
+                nears = list(map(statistics.median, gaps))
                 ratios = [b / ((x + y) / 2) for b, x, y in zip(builds, nears, nears[1:], strict=False)]
                 figures["build_1m_100k"] = statistics.median(ratios)
                 print(f"  the 1M builds: {', '.join(f'{b:.1f}' for b in builds)} s; the 100k builds before, between "
-                      f"and after them: {', '.join(f'{x:.1f}' for x in nears)} s; each 1M build / the 100k builds "
-                      f"just before and after it: {', '.join(f'{r:.2f}x' for r in ratios)}")
+                      f"and after them: {'; '.join(', '.join(f'{x:.1f}' for x in g) for g in gaps)} s (medians "
+                      f"{', '.join(f'{x:.1f}' for x in nears)}); each 1M build / the mean of the medians just "
+                      f"before and after it: {', '.join(f'{r:.2f}x' for r in ratios)}")
             figures["build"] = statistics.median(builds)
             figures["build_mb"] = build_memory(base, env, figures["build"])
         shutil.rmtree(near["CQFACTS_CACHE_DIR"], ignore_errors=True)
