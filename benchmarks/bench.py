@@ -17,7 +17,7 @@ stdlib tomllib parses the same files in the same run; then each query runs in fr
 with the same query on the shipped base; each figure is a ratio of the two medians (issue 10), and the
 peak memory of the warm queries is each process's max RSS (wait4). Caches go to a folder of each size's
 own under --work, never to ~/.cache; from 1,000,000 facts a cache there that is still fresh is used as it
-is (a build takes ten minutes), its build's figures as recorded when it was built, unless --rebuild.
+is (a build takes over two minutes), its build's figures as recorded when it was built, unless --rebuild.
 Exit status 1 when a figure misses its bound.
 """
 
@@ -266,19 +266,23 @@ def fresh_cache(base: Path, cache: Path) -> dict[str, Any] | None:
         os.close(fd)
 
 
-def build_cache(report: Report, size: int, base: Path, env: dict[str, str], rebuild: bool) -> dict[str, float]:
-    """The first run on the base, which builds its cache, timed (its peak memory: ``build_memory``). From
-    ``REUSE_AT`` facts on, a cache in --work that is still fresh (built by this code from these files) is used
-    as it is, with the figures recorded when it was built (a build takes minutes)."""
+def recorded_build(base: Path, env: dict[str, str]) -> dict[str, float] | None:
+    """The build figures recorded beside a cache in --work that is still fresh (built by this code from these
+    files), used as they are from ``REUSE_AT`` facts on (a build takes minutes); else None."""
     folder = Path(env["CQFACTS_CACHE_DIR"])
-    meta = fresh_cache(base, folder / _cache_name(base)) if size >= REUSE_AT and not rebuild else None
-    record = _record(folder)
-    if meta is not None and record.exists():
-        recorded = json.loads(record.read_text("utf-8"))
-        if recorded.get("stamped") == meta["stamped"] and recorded.get("fingerprint") == meta["fingerprint"]:
-            print(f"  cache in {folder} is fresh: not rebuilt (--rebuild does); its build, as recorded then: "
-                  f"{recorded['build']:.1f} s, peak memory {recorded['build_mb']:.0f} MB (PSS)", flush=True)
-            return {"build": recorded["build"], "build_mb": recorded["build_mb"], "reused": True}
+    meta, record = fresh_cache(base, folder / _cache_name(base)), _record(folder)
+    if meta is None or not record.exists():
+        return None
+    recorded = json.loads(record.read_text("utf-8"))
+    if recorded.get("stamped") != meta["stamped"] or recorded.get("fingerprint") != meta["fingerprint"]:
+        return None
+    print(f"  cache in {folder} is fresh: not rebuilt (--rebuild does); its build, as recorded then: "
+          f"{recorded['build']:.1f} s, peak memory {recorded['build_mb']:.0f} MB (PSS)", flush=True)
+    return {"build": recorded["build"], "build_mb": recorded["build_mb"]}
+
+
+def build_cache(report: Report, base: Path, env: dict[str, str]) -> dict[str, float]:
+    """The first run on the base, which builds its cache, timed (its peak memory: ``build_memory``)."""
     # Not sampled: sampling PSS makes the kernel walk every page table of the build's processes (12 ms a sample
     # at a million facts), a quarter of a core of this two-core machine (``tree_memory_mb``).
     wall, _, shown = first_run(base, env, False)
@@ -346,7 +350,7 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
             if code != 0:
                 raise SystemExit(f"tomllib failed: {err}")
             parsed.append(wall)
-            built.append(build_cache(report, size, base, env, True))
+            built.append(build_cache(report, base, env))
         figures["tomllib"] = statistics.median(parsed)
         builds = [b["build"] for b in built]
         figures["build"] = statistics.median(builds)
@@ -363,26 +367,26 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
         near = {**env, "CQFACTS_CACHE_DIR": str(work / "cache-100000-near")}
 
         def gap() -> list[float]:  # the 100k builds between two 1M builds (or before the first, after the last)
-            return [build_cache(report, 100_000, hundred, near, True)["build"] for _ in range(BUILD_100K_NEAR)]
+            return [build_cache(report, hundred, near)["build"] for _ in range(BUILD_100K_NEAR)]
 
-        gaps, builds = [], []
-        for _ in range(BUILD_1M_ROUNDS if hundred.exists() else 1):  # (no 100k base: nothing to bracket with)
-            gaps.append(gap() if hundred.exists() else None)
-            built = build_cache(report, size, base, env, rebuild or bool(builds))  # (this run's own: rebuilt)
-            if built.pop("reused", False):
-                figures.update(built)
-                break
-            builds.append(built["build"])
+        reused = None if rebuild else recorded_build(base, env)
+        if reused is not None:
+            figures.update(reused)
+        elif not hundred.exists():  # no 100k base: nothing to bracket with
+            figures["build"] = build_cache(report, base, env)["build"]
+            figures["build_mb"] = build_memory(base, env, figures["build"])
         else:
-            if gaps[0] is not None:
+            gaps, builds = [gap()], []
+            for _ in range(BUILD_1M_ROUNDS):
+                builds.append(build_cache(report, base, env)["build"])
                 gaps.append(gap())
-                nears = list(map(statistics.median, gaps))
-                ratios = [b / ((x + y) / 2) for b, x, y in zip(builds, nears, nears[1:], strict=False)]
-                figures["build_1m_100k"] = statistics.median(ratios)
-                print(f"  the 1M builds: {', '.join(f'{b:.1f}' for b in builds)} s; the 100k builds before, between "
-                      f"and after them: {'; '.join(', '.join(f'{x:.1f}' for x in g) for g in gaps)} s (medians "
-                      f"{', '.join(f'{x:.1f}' for x in nears)}); each 1M build / the mean of the medians just "
-                      f"before and after it: {', '.join(f'{r:.2f}x' for r in ratios)}")
+            nears = list(map(statistics.median, gaps))
+            ratios = [b / ((x + y) / 2) for b, x, y in zip(builds, nears, nears[1:], strict=False)]
+            figures["build_1m_100k"] = statistics.median(ratios)
+            print(f"  the 1M builds: {', '.join(f'{b:.1f}' for b in builds)} s; the 100k builds before, between "
+                  f"and after them: {'; '.join(', '.join(f'{x:.1f}' for x in g) for g in gaps)} s (medians "
+                  f"{', '.join(f'{x:.1f}' for x in nears)}); each 1M build / the mean of the medians just "
+                  f"before and after it: {', '.join(f'{r:.2f}x' for r in ratios)}")
             figures["build"] = statistics.median(builds)
             figures["build_mb"] = build_memory(base, env, figures["build"])
         shutil.rmtree(near["CQFACTS_CACHE_DIR"], ignore_errors=True)
