@@ -132,6 +132,9 @@ def test_global_facts_option_after_the_command(plain):
 
 _INTERRUPT_DURING_IMPORT = """
 import os, signal, sys
+# Ctrl-C as a terminal's foreground job has it, whatever this test run's is: a run started with `&` from a
+# script ignores SIGINT, and so would cqfacts (rightly: a background job is not interrupted by Ctrl-C).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 MODULE = sys.argv[1]
 class Interrupt:
     def find_spec(self, name, path=None, target=None):
