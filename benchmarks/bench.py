@@ -112,7 +112,7 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
     sizes (PSS: a page shared by n of them counts 1/n in each, so the pages a forked worker shares with its
     parent count once), and the sum of their resident sets (RSS: each shared page again in each process).
     The kernel walks every page table of them for it: 12 ms for a million-fact build's processes, which,
-    every 50 ms, took a quarter of a core from the two-core build it measured (29 s of 122 s)."""
+    every ``SAMPLE_S``, took a quarter of a core from the two-core build it measured (29 s of 122 s)."""
     pss = rss = 0
     pending = [pid]
     while pending:
@@ -214,7 +214,7 @@ BUILD_1M_ROUNDS = 3  # million-fact builds, each between two gaps of 100k builds
 # 100k builds in each gap, their median the gap's figure: one 12-second build samples the machine's drift at
 # one moment (consecutive ones took 9.8 to 14.0 s), where a 2-minute million-fact build averages it.
 BUILD_100K_NEAR = 3
-REUSE_AT = 1_000_000  # from this size on, a fresh cache in --work is used as it is (``build_cache``)
+REUSE_AT = 1_000_000  # from this size on, a fresh cache in --work is used as it is (``recorded_build``)
 _TOMLLIB = "import sys, tomllib\nfor name in sys.argv[1:]:\n    with open(name, 'rb') as f:\n        tomllib.load(f)\n"
 _SAME = """
 import json, sys
@@ -374,7 +374,6 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
             figures.update(reused)
         elif not hundred.exists():  # no 100k base: nothing to bracket with
             figures["build"] = build_cache(report, base, env)["build"]
-            figures["build_mb"] = build_memory(base, env, figures["build"])
         else:
             gaps, builds = [gap()], []
             for _ in range(BUILD_1M_ROUNDS):
@@ -388,6 +387,7 @@ def scale(report: Report, size: int, work: Path, env: dict[str, str], rounds: in
                   f"{', '.join(f'{x:.1f}' for x in nears)}); each 1M build / the mean of the medians just "
                   f"before and after it: {', '.join(f'{r:.2f}x' for r in ratios)}")
             figures["build"] = statistics.median(builds)
+        if reused is None:
             figures["build_mb"] = build_memory(base, env, figures["build"])
         shutil.rmtree(near["CQFACTS_CACHE_DIR"], ignore_errors=True)
     cache = Path(env["CQFACTS_CACHE_DIR"]) / _cache_name(base)

@@ -21,6 +21,10 @@ FACTS = REPO / "facts.toml"
 SHARED = REPO.parent / "shared"
 SOURCE_TEXT = SHARED / "source" / "chongqing-new-productive-forces-2024-03-31.txt"
 DATA = Path(__file__).parent / "data"
+# Python that gives a process Ctrl-C as a terminal's foreground job has it, whatever this test run's is: a run
+# started with `&` from a script ignores SIGINT, and so would the cqfacts it starts (rightly: a background
+# job is not interrupted by Ctrl-C). The first lines of a ``python -c`` script for the tests of Ctrl-C.
+FOREGROUND_CTRL_C = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
 
 # Pinned so output does not depend on the terminal the tests run in.
 PINNED_ENV = {"COLUMNS": "120", "LINES": "40", "NO_COLOR": "1", "TERM": "xterm-256color"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTS, PINNED_ENV, run, run_process
+from conftest import FACTS, FOREGROUND_CTRL_C, PINNED_ENV, run, run_process
 from test_output import PLAIN_FACTS, SOURCE, screen, write_base
 
 
@@ -130,11 +130,8 @@ def test_global_facts_option_after_the_command(plain):
     assert run("list", "--json", "--facts", plain).json() == run("--facts", plain, "list", "--json").json()
 
 
-_INTERRUPT_DURING_IMPORT = """
+_INTERRUPT_DURING_IMPORT = FOREGROUND_CTRL_C + """
 import os, signal, sys
-# Ctrl-C as a terminal's foreground job has it, whatever this test run's is: a run started with `&` from a
-# script ignores SIGINT, and so would cqfacts (rightly: a background job is not interrupted by Ctrl-C).
-signal.signal(signal.SIGINT, signal.default_int_handler)
 MODULE = sys.argv[1]
 class Interrupt:
     def find_spec(self, name, path=None, target=None):

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FACTS, PINNED_ENV, REPO, run
+from conftest import FACTS, FOREGROUND_CTRL_C, PINNED_ENV, REPO, run
 from test_output import ESCAPES, MARKUP, PLAIN_FACTS, write_base
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -129,10 +129,8 @@ def test_the_whole_output_is_there_when_the_reader_reads_it_all(big_base):
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
     # The process reads its fact base from a pipe that never ends, so it is certainly blocked in a read
     # (not starting up) when the signal arrives.
-    # Started with Ctrl-C as a terminal's foreground job has it: a test run started with `&` from a script
-    # ignores SIGINT, and so would cqfacts (rightly: a background job is not interrupted by Ctrl-C).
-    foreground = ("import runpy, signal, sys\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
-                  "sys.argv[:] = ['cqfacts', *sys.argv[1:]]\nrunpy.run_module('cqfacts', run_name='__main__')")
+    foreground = FOREGROUND_CTRL_C + ("import runpy, sys\nsys.argv[:] = ['cqfacts', *sys.argv[1:]]\n"
+                                      "runpy.run_module('cqfacts', run_name='__main__')")
     proc = subprocess.Popen([sys.executable, "-c", foreground, "list", "--facts", "/dev/stdin"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=process_env())
     try:
