@@ -127,6 +127,22 @@ def test_pruning_holds_with_a_minimum_score_and_a_subset(generated_bases, few):
                 [(i, s) for i, s, _ in full[:limit]], (query, limit)
 
 
+def test_words_counted_and_intersected_as_bitmaps_rank_as_with_sets(generated_bases, monkeypatch):
+    """A word of many postings is counted and intersected as a bitmap (``columns.BITMAP_FROM``): every word
+    taken so gives the same results, to the last digit, as every word taken as Python's sets."""
+    from cqfacts.cache import columns
+    from cqfacts.search import search
+
+    toml, cached = generated_bases
+    made = []
+    for bitmap_from in (10**12, 0):
+        monkeypatch.setattr(columns, "BITMAP_FROM", bitmap_from)
+        made.append([ranked(search(base, query, limit=limit)) for base in (toml, cached) for query in ALL_QUERIES
+                     for limit in (*LIMITS, None)])
+    assert made[0] == made[1]
+    assert sum(map(len, made[0])) > 1000  # not empty
+
+
 def test_bounds_leave_most_facts_unscored(generated_bases, monkeypatch):
     """Not vacuous: a common word's top 3 are found by scoring far fewer facts than it matches."""
     from cqfacts import ranking

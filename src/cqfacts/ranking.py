@@ -14,6 +14,7 @@ from itertools import chain, combinations, compress, islice
 from typing import TYPE_CHECKING, Any
 
 from cqfacts.bounds import Matched, take
+from cqfacts.cache.columns import in_all
 from cqfacts.search import Hit
 
 if TYPE_CHECKING:
@@ -144,16 +145,11 @@ def _by_word_sets(matched: Matched, allowed: Collection[int] | None, limit: int,
     for bound, combo in chosen:
         if bound < _reach(ranked, limit, min_score):
             break
-        smallest, *others = sorted(combo, key=lambda w: len(sets[w]))
-        facts = sets[smallest].as_set() - done
-        for word in others:
-            if not facts:
-                break
-            facts = sets[word].common(facts)
+        facts = in_all([sets[w] for w in combo], done)
         if allowed is not None:
-            facts = {n for n in facts if n in allowed}
+            facts = [n for n in facts if n in allowed]
         if facts:
-            _rank_among(matched, list(facts), limit, min_score, ranked, done)
+            _rank_among(matched, facts, limit, min_score, ranked, done)
     return ranked
 
 

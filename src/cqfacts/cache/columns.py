@@ -10,6 +10,7 @@ bisection.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import repeat
@@ -58,11 +59,17 @@ class Postings:
         return dict(zip(self.numbers, zip(self.codes, self.counts, strict=True), strict=True))
 
 
+# From this many postings, a word's facts are counted and intersected as a bitmap (``Facts.as_bitmap``): below,
+# importing pyroaring (7 ms) would cost more than Python's sets take.
+BITMAP_FROM = 100_000
+
+
 class Facts(Collection[int]):
     """The facts any of a word's terms is in, from their postings' fact numbers (each ascending) and a few
     more (a concept the query names): how many, and whether one is, without a set of them all when one
     term holds most of them; the set is made when it is asked for (``as_set``). A common word's forms
-    hold hundreds of thousands of postings at a million facts, and most queries need only their number."""
+    hold hundreds of thousands of postings at a million facts, and most queries need only their number: of
+    a word that ``large``, they are counted as a compressed bitmap (``as_bitmap``), in C."""
 
     def __init__(self, postings: Iterable[Postings], more: Iterable[int] = ()):
         self._postings = sorted(postings, key=len, reverse=True)
@@ -70,6 +77,19 @@ class Facts(Collection[int]):
         self._more = set(more)
         self._set: set[int] | None = None
         self._size: int | None = None
+        self._bitmap: Any = None
+        self.large = sum(map(len, self._lists)) >= BITMAP_FROM
+
+    def as_bitmap(self) -> Any:
+        """The facts as a ``pyroaring.BitMap`` (CRoaring's compressed bitmap: counted and intersected in C), made
+        once: at a million facts, "exports" and its forms are in 200,000 facts, counted in 0.2 ms, not 20."""
+        if self._bitmap is None:
+            from pyroaring import BitMap
+
+            maps = [BitMap(numbers if isinstance(numbers, array) and numbers.typecode == "I" else array("I", numbers))
+                    for numbers in self._lists]
+            self._bitmap = BitMap.union(BitMap(self._more), *maps)
+        return self._bitmap
 
     def as_set(self) -> set[int]:
         if self._set is None:
@@ -88,6 +108,8 @@ class Facts(Collection[int]):
     def _count(self) -> int:
         if self._set is not None or not self._lists:
             return len(self.as_set())
+        if self.large:
+            return len(self.as_bitmap())
         largest, *others = self._lists
         if not others and not self._more:
             return len(largest)
@@ -123,6 +145,25 @@ class Facts(Collection[int]):
         if len(self._lists) == 1 and not self._more:
             return iter(self._lists[0])
         return iter(self.as_set())
+
+
+def in_all(found: list[Facts], left_out: set[int]) -> list[int]:
+    """The facts in every one of ``found`` but not in ``left_out``, taken from the smallest: as bitmaps when
+    one is large (``Facts.large``), else each step looked up in the next one's postings (``Facts.common``)."""
+    smallest, *others = sorted(found, key=len)
+    if any(facts.large for facts in found):
+        from pyroaring import BitMap
+
+        common = smallest.as_bitmap() - BitMap(left_out)
+        for facts in others:
+            common &= facts.as_bitmap()
+        return list(common)
+    within = smallest.as_set() - left_out
+    for facts in others:
+        if not within:
+            break
+        within = facts.common(within)
+    return list(within)
 
 
 def postings_of(index: Any, term: str) -> Postings | None:
